@@ -1,0 +1,48 @@
+# boxtop: `make run` starts it on the local daemon, `make test` runs every test.
+GO        ?= go
+BIN       := bin/boxtop
+PKGS      := ./...
+TESTFLAGS ?=
+
+.PHONY: all build run test test-unit bench lint fuzz docker-up clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/boxtop
+
+# Starts the daemon when it is not running, then boxtop on it.
+run: docker-up build
+	./$(BIN) $(ARGS)
+
+# Unit, fuzz-seed, golden and integration tests. Integration tests skip without a daemon unless
+# BOXTOP_REQUIRE_DOCKER=1 (as in CI), so `make test` on a fresh machine starts the daemon first.
+test: docker-up
+	$(GO) test $(TESTFLAGS) -count=1 -timeout 9m $(PKGS)
+
+# The same without touching the daemon: what runs anywhere.
+test-unit:
+	$(GO) test $(TESTFLAGS) -count=1 -short $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Runs each fuzz target for FUZZTIME (default 10s).
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list ./collectors/...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+docker-up:
+	@bash scripts/docker-up.sh
+
+clean:
+	rm -rf bin
