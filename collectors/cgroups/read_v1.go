@@ -1,0 +1,142 @@
+package cgroups
+
+// readV1 fills s from the v1 controllers' files (kernel-interfaces.md, v1 columns). v1 has no
+// memory.high, no OOM event counter and no per-cgroup pressure, so those stay nil.
+func (h *Handle) readV1(s *readingStore) {
+	f := &h.v1
+
+	if data, ok := h.read(&f.cpuacctUsage); ok {
+		if v, err := ParseValue(data); err != nil {
+			h.parseFailed(&f.cpuacctUsage, err)
+		} else {
+			s.hasCPU = true
+			s.cpu.UsageNanoseconds = v
+		}
+	}
+	if data, ok := h.read(&f.cpuStat); ok {
+		keys := [...]string{"nr_periods", "nr_throttled", "throttled_time"}
+		var vals [len(keys)]uint64
+		if found, err := ParseKeyedUints(data, keys[:], vals[:]); err != nil {
+			h.parseFailed(&f.cpuStat, err)
+		} else {
+			if found&1 != 0 {
+				s.periods = vals[0]
+				s.cpu.Periods = &s.periods
+			}
+			if found&2 != 0 {
+				s.throttledPeriods = vals[1]
+				s.cpu.ThrottledPeriods = &s.throttledPeriods
+			}
+			if found&4 != 0 {
+				s.throttledSeconds = float64(vals[2]) / 1e9
+				s.cpu.ThrottledSeconds = &s.throttledSeconds
+			}
+		}
+	}
+	if data, ok := h.read(&f.cfsQuota); ok {
+		if quota, limited, err := ParseLimit(data); err != nil {
+			h.parseFailed(&f.cfsQuota, err)
+		} else if limited {
+			// The period matters only under a quota, so it is read only then.
+			if data, ok := h.read(&f.cfsPeriod); ok {
+				if period, err := ParseValue(data); err != nil {
+					h.parseFailed(&f.cfsPeriod, err)
+				} else if period > 0 {
+					s.limitCores = float64(quota) / float64(period)
+					s.cpu.LimitCores = &s.limitCores
+				}
+			}
+		}
+	}
+	if data, ok := h.read(&f.cpuset); ok {
+		s.setCPUSet(h, data)
+	}
+
+	h.readV1Memory(s)
+
+	if data, ok := h.read(&f.pidsCurrent); ok {
+		if v, err := ParseValue(data); err != nil {
+			h.parseFailed(&f.pidsCurrent, err)
+		} else {
+			s.hasPids = true
+			s.pids.Current = v
+			if data, ok := h.read(&f.pidsMax); ok {
+				if v, limited, err := ParseLimit(data); err != nil {
+					h.parseFailed(&f.pidsMax, err)
+				} else if limited {
+					s.pidsLimit = v
+					s.pids.Limit = &s.pidsLimit
+				}
+			}
+		}
+	}
+
+	// The recursive file counts IO of child cgroups too; older kernels have only the flat one.
+	blkio := &f.blkioRecursive
+	data, ok := h.read(blkio)
+	if !ok && f.blkioRecursive.absent {
+		blkio = &f.blkio
+		data, ok = h.read(blkio)
+	}
+	if ok {
+		if t, err := ParseBlkioServiceBytes(data); err != nil {
+			h.parseFailed(blkio, err)
+		} else {
+			s.hasIO = true
+			s.io.ReadBytes, s.io.WriteBytes = t.ReadBytes, t.WriteBytes
+		}
+	}
+}
+
+func (h *Handle) readV1Memory(s *readingStore) {
+	f := &h.v1
+	data, ok := h.read(&f.memUsage)
+	if !ok {
+		return
+	}
+	usage, err := ParseValue(data)
+	if err != nil {
+		h.parseFailed(&f.memUsage, err)
+		return
+	}
+	s.hasMemory = true
+	s.mem.UsageBytes = usage
+	s.mem.WorkingSetBytes = usage
+	if data, ok := h.read(&f.memStat); ok {
+		keys := [...]string{"total_inactive_file"}
+		var vals [len(keys)]uint64
+		if found, err := ParseKeyedUints(data, keys[:], vals[:]); err != nil {
+			h.parseFailed(&f.memStat, err)
+		} else if found&1 != 0 {
+			s.mem.WorkingSetBytes = workingSet(usage, vals[0])
+		}
+	}
+	if data, ok := h.read(&f.memLimit); ok {
+		if v, limited, err := ParseLimit(data); err != nil {
+			h.parseFailed(&f.memLimit, err)
+		} else if limited {
+			s.memLimit = v
+			s.mem.LimitBytes = &s.memLimit
+		}
+	}
+	// memsw counts memory plus swap; it exists only with swap accounting enabled.
+	if data, ok := h.read(&f.memswUsage); ok {
+		if v, err := ParseValue(data); err != nil {
+			h.parseFailed(&f.memswUsage, err)
+		} else {
+			// The two files are not read atomically: clamp a momentary inversion to 0.
+			s.swap = workingSet(v, usage)
+			s.mem.SwapBytes = &s.swap
+		}
+	}
+	if data, ok := h.read(&f.oomControl); ok {
+		keys := [...]string{"oom_kill"}
+		var vals [len(keys)]uint64
+		if found, err := ParseKeyedUints(data, keys[:], vals[:]); err != nil {
+			h.parseFailed(&f.oomControl, err)
+		} else if found&1 != 0 {
+			s.oomKills = vals[0]
+			s.mem.OOMKills = &s.oomKills
+		}
+	}
+}
