@@ -221,6 +221,11 @@ type Security struct {
 	Seccomp         *string  `json:"seccomp"`
 	AppArmor        *string  `json:"apparmor"`
 	UsernsMode      *string  `json:"userns_mode"`
+	// NamespaceModes is the engine's configured mode per namespace type where it set one
+	// ("pid", "ipc", "uts", "cgroup" to "host", "private", "shareable", "container:NAME"), so
+	// the views can say where the config and the kernel disagree; the net mode is Network.Mode
+	// and the user one UsernsMode.
+	NamespaceModes map[string]string `json:"namespace_modes,omitempty"`
 }
 
 // Storage is the container's root filesystem.

@@ -1,0 +1,265 @@
+package collectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/boxtop/boxtop/collectors/cgroups"
+	"github.com/boxtop/boxtop/collectors/engine"
+	"github.com/boxtop/boxtop/collectors/netns"
+	"github.com/boxtop/boxtop/collectors/proc"
+	"github.com/boxtop/boxtop/collectors/snapshot"
+)
+
+// linksTimeout bounds one netlink listing of a container's interfaces.
+const linksTimeout = 2 * time.Second
+
+// tracked is what boxtop keeps between readings for one running container: its open cgroup and
+// net/dev files, and what changes only when the engine says so (interfaces, capabilities).
+type tracked struct {
+	pid       int
+	startedAt time.Time
+	paths     cgroups.Paths
+	locateErr error
+	cg        *cgroups.Handle
+	netdev    *proc.NetDevReader
+	netdevErr error
+
+	linksGeneration uint64 // the inventory generation the links were read at
+	links           []netns.Link
+	linksErr        error
+	capEffective    []string
+	statusErr       error
+}
+
+func (t *tracked) close() {
+	if t.cg != nil {
+		t.cg.Close()
+		t.cg = nil
+	}
+	if t.netdev != nil {
+		t.netdev.Close()
+		t.netdev = nil
+	}
+}
+
+func (c *Collector) forget(id string) {
+	if t, ok := c.tracked[id]; ok {
+		t.close()
+		delete(c.tracked, id)
+	}
+}
+
+// track returns the kept state of a running container, opening it on first sight and again
+// when the container restarted (its init pid changed).
+func (c *Collector) track(info *engine.ContainerInfo) *tracked {
+	if t, ok := c.tracked[info.ID]; ok && t.pid == info.Pid && t.startedAt.Equal(info.StartedAt) {
+		return t
+	}
+	c.forget(info.ID)
+	t := &tracked{pid: info.Pid, startedAt: info.StartedAt}
+	t.paths, t.locateErr = cgroups.Locate(c.opts.ProcRoot, c.opts.CgroupRoot, info.Pid, c.cgroupVersion)
+	if t.locateErr == nil {
+		t.cg = cgroups.Open(t.paths)
+	}
+	t.netdev, t.netdevErr = proc.OpenNetDev(c.proc, info.Pid)
+	if st, err := c.proc.Status(info.Pid); err == nil {
+		t.capEffective = proc.CapabilityNames(st.CapEff)
+	} else {
+		t.statusErr = err
+	}
+	t.linksGeneration = ^uint64(0)
+	c.tracked[info.ID] = t
+	return t
+}
+
+// exited reports (once, in the container's errors) an init process that is gone although the
+// engine still calls the container running: it exited moments ago and its "die" event is on
+// its way. Reading its files would only give a list of "no such file" errors.
+func (c *Collector) exited(ct *snapshot.Container, info *engine.ContainerInfo) bool {
+	_, err := os.Stat(filepath.Join(c.opts.ProcRoot, strconv.Itoa(info.Pid)))
+	if !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	ct.Errors = append(ct.Errors, fmt.Sprintf("init pid %d has exited: the container stopped while being read", info.Pid))
+	c.forget(info.ID)
+	return true
+}
+
+// readRunning fills the per-tick figures of a running container: cgroup files, namespaces,
+// network counters, and its processes when asked.
+func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerInfo, generation uint64, withProcesses bool) {
+	if c.exited(ct, info) {
+		return
+	}
+	t := c.track(info)
+	if t.locateErr != nil {
+		ct.Errors = append(ct.Errors, fmt.Sprintf("cgroup: %v", t.locateErr))
+	} else {
+		path := t.paths.Path
+		ct.CgroupPath = &path
+		r := t.cg.Read()
+		if r.Gone {
+			ct.Errors = append(ct.Errors, fmt.Sprintf("cgroup %s is gone: the container exited while being read", path))
+			c.forget(info.ID)
+			return
+		}
+		ct.CPU, ct.Memory, ct.Pids, ct.IO, ct.Pressure = r.CPU, r.Memory, r.Pids, r.IO, r.Pressure
+		ct.Errors = append(ct.Errors, r.Errors...)
+	}
+
+	nsByType, err := c.proc.Namespaces(info.Pid)
+	if err != nil {
+		ct.Errors = append(ct.Errors, fmt.Sprintf("namespaces: %v", err))
+	}
+	if len(nsByType) > 0 {
+		ct.Namespaces = make(map[string]snapshot.Namespace, len(nsByType))
+		for typ, n := range nsByType {
+			host, ok := c.hostNS[typ]
+			ct.Namespaces[typ] = snapshot.Namespace{Inode: n.Inode, Device: n.Device, SharedWithHost: ok && host == n, SharedWith: []string{}}
+		}
+	}
+
+	if ct.Security != nil {
+		ct.Security.CapEffective = t.capEffective
+		if t.statusErr != nil {
+			ct.Errors = append(ct.Errors, fmt.Sprintf("capabilities: %v", t.statusErr))
+		}
+	}
+
+	c.readNetwork(ct, t, info.Pid, generation)
+
+	if withProcesses {
+		c.readProcesses(ct, t, nsByType)
+	}
+}
+
+func (c *Collector) readNetwork(ct *snapshot.Container, t *tracked, pid int, generation uint64) {
+	if t.linksGeneration != generation {
+		// Interfaces and addresses change only through the engine (connect, disconnect,
+		// restart), so they are listed again only when its inventory changed.
+		ctx, cancel := context.WithTimeout(context.Background(), linksTimeout)
+		t.links, t.linksErr = netns.Links(ctx, c.opts.ProcRoot, pid, c.hostNetns)
+		cancel()
+		t.linksGeneration = generation
+	}
+	if t.linksErr != nil {
+		ct.Errors = append(ct.Errors, fmt.Sprintf("interfaces: %v", t.linksErr))
+	}
+	var counters map[string]proc.NetDevCounters
+	if t.netdevErr != nil {
+		ct.Errors = append(ct.Errors, fmt.Sprintf("network counters: %v", t.netdevErr))
+	} else if counters, t.netdevErr = t.netdev.Read(); t.netdevErr != nil {
+		ct.Errors = append(ct.Errors, fmt.Sprintf("network counters: %v", t.netdevErr))
+	}
+	ct.Network.Interfaces = mergeInterfaces(t.links, counters)
+}
+
+// mergeInterfaces joins the netlink view of the links (addresses, peer) with the counters of
+// net/dev. A link only one side knows of still shows.
+func mergeInterfaces(links []netns.Link, counters map[string]proc.NetDevCounters) []snapshot.Interface {
+	out := make([]snapshot.Interface, 0, len(links))
+	known := make(map[string]bool, len(links))
+	for _, l := range links {
+		known[l.Name] = true
+		iface := snapshot.Interface{Name: l.Name, MAC: l.MAC, Addresses: l.Addresses}
+		if iface.Addresses == nil {
+			iface.Addresses = []string{}
+		}
+		if l.HostPeer != "" {
+			peer := l.HostPeer
+			iface.HostPeer = &peer
+		}
+		if l.Bridge != "" {
+			bridge := l.Bridge
+			iface.Bridge = &bridge
+		}
+		setCounters(&iface, counters[l.Name])
+		out = append(out, iface)
+	}
+	for name, n := range counters {
+		if !known[name] {
+			iface := snapshot.Interface{Name: name, Addresses: []string{}}
+			setCounters(&iface, n)
+			out = append(out, iface)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func setCounters(iface *snapshot.Interface, n proc.NetDevCounters) {
+	iface.RxBytes, iface.TxBytes = n.RxBytes, n.TxBytes
+	iface.RxPackets, iface.TxPackets = n.RxPackets, n.TxPackets
+	iface.RxErrors, iface.TxErrors = n.RxErrors, n.TxErrors
+	iface.RxDropped, iface.TxDropped = n.RxDropped, n.TxDropped
+}
+
+func (c *Collector) readProcesses(ct *snapshot.Container, t *tracked, initNS map[string]proc.NS) {
+	if t.cg == nil {
+		return
+	}
+	pids, err := t.cg.Procs()
+	if err != nil {
+		ct.Errors = append(ct.Errors, fmt.Sprintf("processes: %v", err))
+		return
+	}
+	procs, errs := c.proc.Processes(pids, initNS)
+	for _, err := range errs {
+		ct.Errors = append(ct.Errors, fmt.Sprintf("processes: %v", err))
+	}
+	ct.Processes = procs
+}
+
+// containerFromInventory is what the engine says of a container, before anything is read.
+func containerFromInventory(info *engine.ContainerInfo) snapshot.Container {
+	ct := snapshot.Container{
+		ID: info.ID, Name: info.Name, Image: info.Image, State: info.State,
+		Labels: info.Labels, Errors: []string{},
+	}
+	if info.Pid > 0 && info.State == "running" {
+		pid := info.Pid
+		ct.Pid = &pid
+	}
+	if !info.StartedAt.IsZero() {
+		started := info.StartedAt
+		ct.StartedAt = &started
+	}
+	sec := info.Security
+	sec.CapAdd = nonNil(sec.CapAdd)
+	sec.CapDrop = nonNil(sec.CapDrop)
+	sec.CapEffective = nil
+	ct.Security = &sec
+	ports := info.Ports
+	if ports == nil {
+		ports = []snapshot.Port{}
+	}
+	ct.Network = &snapshot.Network{Mode: info.NetworkMode, Interfaces: []snapshot.Interface{}, Ports: ports}
+	if info.StorageDriver != "" {
+		driver := info.StorageDriver
+		ct.Storage = &snapshot.Storage{Driver: &driver}
+	} else {
+		ct.Storage = &snapshot.Storage{}
+	}
+	ct.Mounts = make([]snapshot.Mount, len(info.Mounts))
+	copy(ct.Mounts, info.Mounts)
+	ct.Networks = []snapshot.NetworkMembership{}
+	for _, a := range info.Networks {
+		ct.Networks = append(ct.Networks, snapshot.NetworkMembership{Name: a.Name, ID: a.NetworkID, IPAddress: a.IPAddress, Gateway: a.Gateway})
+	}
+	return ct
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,379 @@
+package collectors
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/boxtop/boxtop/collectors/engine"
+	"github.com/boxtop/boxtop/collectors/snapshot"
+)
+
+// fakeSource stands in for the engine watcher: it hands out a fixed inventory and counts how
+// often it is asked, which costs no API call in the real watcher either.
+type fakeSource struct {
+	inv     engine.Inventory
+	asked   atomic.Int64
+	changed chan struct{}
+	closed  atomic.Bool
+}
+
+func (f *fakeSource) Inventory() engine.Inventory { f.asked.Add(1); return f.inv }
+func (f *fakeSource) Changed() <-chan struct{}    { return f.changed }
+func (f *fakeSource) Close() error                { f.closed.Store(true); return nil }
+
+// hostTree is a fixture of one host: a /proc and a cgroup v2 (or v1) tree in a temp dir, written
+// in the kernel's formats, with the containers' inits and their namespace links.
+type hostTree struct {
+	t                    *testing.T
+	procRoot, cgroupRoot string
+	version              int
+	nsDir                string
+}
+
+func newHostTree(t testing.TB, version int) *hostTree {
+	dir := t.TempDir()
+	h := &hostTree{procRoot: filepath.Join(dir, "proc"), cgroupRoot: filepath.Join(dir, "cgroup"), version: version, nsDir: filepath.Join(dir, "nsfs")}
+	write(t, filepath.Join(h.procRoot, "sys/kernel/hostname"), "fixture-host\n")
+	write(t, filepath.Join(h.procRoot, "sys/kernel/osrelease"), "6.1.0-18-amd64\n")
+	write(t, filepath.Join(h.procRoot, "meminfo"), "MemTotal:       32768000 kB\nMemFree:        1000 kB\nMemAvailable:   2000 kB\n")
+	if version == 2 {
+		write(t, filepath.Join(h.cgroupRoot, "cgroup.controllers"), "cpuset cpu io memory hugetlb pids rdma misc\n")
+	} else {
+		for _, c := range []string{"cpu", "cpuacct", "cpuset", "memory", "blkio", "pids"} {
+			if err := os.MkdirAll(filepath.Join(h.cgroupRoot, c), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// PID 1 is missing from the fixture, so the host reference falls back to "self".
+	h.process(t, "self", "host", 0, "")
+	return h
+}
+
+func write(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// process writes /proc/<pid>: status, namespace links (each type links to nsfs/<type>-<group>,
+// so processes of one group share every namespace), net/dev and cgroup membership.
+func (h *hostTree) process(t testing.TB, pid, nsGroup string, capEff uint64, cgroupPath string, nsOverride ...string) {
+	dir := filepath.Join(h.procRoot, pid)
+	write(t, filepath.Join(dir, "status"), fmt.Sprintf("Name:\tworkload\nPPid:\t1\nUid:\t0\t0\t0\t0\nNSpid:\t%s\t1\nCapEff:\t%016x\n", pid, capEff))
+	write(t, filepath.Join(dir, "cmdline"), "/workload\x00-sleep\x00")
+	write(t, filepath.Join(dir, "uid_map"), "         0          0 4294967295\n")
+	write(t, filepath.Join(dir, "net/dev"), "Inter-|   Receive                                                |  Transmit\n"+
+		" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"+
+		"    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n"+
+		"  eth0:    1000      10    1    2    0     0          0         0     2000      20    3    4    0     0       0          0\n")
+	groups := map[string]string{}
+	for _, o := range nsOverride {
+		typ, group, _ := strings.Cut(o, "=")
+		groups[typ] = group
+	}
+	for _, typ := range snapshot.NamespaceTypes {
+		group := nsGroup
+		if g, ok := groups[typ]; ok {
+			group = g
+		}
+		target := filepath.Join(h.nsDir, typ+"-"+group)
+		if _, err := os.Stat(target); err != nil {
+			write(t, target, typ+":[fixture]\n")
+		}
+		link := filepath.Join(dir, "ns", typ)
+		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cgroupPath != "" {
+		if h.version == 2 {
+			write(t, filepath.Join(dir, "cgroup"), "0::"+cgroupPath+"\n")
+		} else {
+			write(t, filepath.Join(dir, "cgroup"), "12:pids:"+cgroupPath+"\n6:blkio:"+cgroupPath+"\n4:memory:"+cgroupPath+
+				"\n3:cpuset:"+cgroupPath+"\n2:cpuacct:"+cgroupPath+"\n1:cpu:"+cgroupPath+"\n0::/\n")
+		}
+	}
+}
+
+// cgroupV2 writes a v2 container cgroup with a 0.5-core quota and a 64 MiB limit.
+func (h *hostTree) cgroupV2(t testing.TB, path string, usageUsec uint64) {
+	d := filepath.Join(h.cgroupRoot, path)
+	write(t, filepath.Join(d, "cpu.stat"), fmt.Sprintf("usage_usec %d\nuser_usec %d\nsystem_usec 0\nnr_periods 100\nnr_throttled 40\nthrottled_usec 2000000\n", usageUsec, usageUsec))
+	write(t, filepath.Join(d, "cpu.max"), "50000 100000\n")
+	write(t, filepath.Join(d, "cpuset.cpus.effective"), "0-3\n")
+	write(t, filepath.Join(d, "memory.current"), "52428800\n")
+	write(t, filepath.Join(d, "memory.max"), "67108864\n")
+	write(t, filepath.Join(d, "memory.high"), "max\n")
+	write(t, filepath.Join(d, "memory.stat"), "anon 41943040\nfile 10485760\ninactive_file 10485760\nactive_file 0\n")
+	write(t, filepath.Join(d, "memory.events"), "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n")
+	write(t, filepath.Join(d, "pids.current"), "3\n")
+	write(t, filepath.Join(d, "pids.max"), "33\n")
+	write(t, filepath.Join(d, "io.stat"), "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n")
+	write(t, filepath.Join(d, "cgroup.procs"), "")
+}
+
+func containerInfo(id, name string, pid int, extra func(*engine.ContainerInfo)) engine.ContainerInfo {
+	c := engine.ContainerInfo{ID: id, Name: name, Image: "fixture:1", State: "running", Pid: pid,
+		StartedAt: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC), NetworkMode: "bridge"}
+	if extra != nil {
+		extra(&c)
+	}
+	return c
+}
+
+func hexID(n int) string { return fmt.Sprintf("%064x", n) }
+
+func newFixtureCollector(t testing.TB, h *hostTree, inv engine.Inventory) (*Collector, *fakeSource) {
+	c := newCollector(context.Background(), Options{ProcRoot: h.procRoot, CgroupRoot: h.cgroupRoot, Getenv: func(string) string { return "" }})
+	src := &fakeSource{inv: inv, changed: make(chan struct{})}
+	c.source = src
+	t.Cleanup(func() { c.Close() })
+	return c, src
+}
+
+func TestSampleFromFixtureTree(t *testing.T) {
+	h := newHostTree(t, 2)
+	web, db, host, gone := hexID(1), hexID(2), hexID(3), hexID(4)
+	for i, id := range []string{web, db, host} {
+		h.cgroupV2(t, "/system.slice/docker-"+id+".scope", uint64(1_000_000*(i+1)))
+	}
+	h.process(t, "101", "web", 1<<10, "/system.slice/docker-"+web+".scope")
+	h.process(t, "102", "db", 0, "/system.slice/docker-"+db+".scope", "net=web")
+	h.process(t, "103", "host", 0, "/system.slice/docker-"+host+".scope", "mnt=hostbox")
+	sock := "/var/run/docker.sock"
+	vol := "data"
+	inv := engine.Inventory{
+		Engine:    engine.EngineInfo{Name: "docker", Version: "20.10.24", APIVersion: "1.41", CgroupDriver: "systemd"},
+		Reachable: true, Generation: 1,
+		Containers: []engine.ContainerInfo{
+			containerInfo(web, "web", 101, func(c *engine.ContainerInfo) {
+				c.Mounts = []snapshot.Mount{{Type: "volume", Source: "/var/lib/docker/volumes/data/_data", Destination: "/data", VolumeName: &vol}}
+				c.Networks = []engine.Attachment{{Name: "bridge", NetworkID: "n1", IPAddress: "172.17.0.2/16"}}
+				c.Security.CapAdd = []string{"NET_BIND_SERVICE"}
+			}),
+			containerInfo(db, "db", 102, func(c *engine.ContainerInfo) {
+				c.NetworkMode = "container:web"
+				c.Mounts = []snapshot.Mount{{Type: "volume", Source: "/var/lib/docker/volumes/data/_data", Destination: "/var/db", VolumeName: &vol},
+					{Type: "bind", Source: sock, Destination: sock}}
+			}),
+			containerInfo(host, "hostnet", 103, func(c *engine.ContainerInfo) {
+				c.NetworkMode = "host"
+				c.Networks = []engine.Attachment{{Name: "bridge", NetworkID: "n1"}}
+			}),
+			containerInfo(gone, "stopped", 0, func(c *engine.ContainerInfo) { c.State = "exited" }),
+		},
+		Networks: []engine.NetworkInfo{{ID: "n1", Name: "bridge", Driver: "bridge", Containers: []string{web, host}}},
+	}
+	c, src := newFixtureCollector(t, h, inv)
+
+	first := c.Sample(context.Background(), nil)
+	// Half a core for one second: 500000 µs more.
+	h.cgroupV2(t, "/system.slice/docker-"+web+".scope", 1_500_000)
+	time.Sleep(20 * time.Millisecond)
+	snap := c.Sample(context.Background(), []string{web})
+
+	if first.Containers[0].CPU.UsagePercent != nil {
+		t.Error("the first sample has no predecessor and must carry no rates")
+	}
+	if got := snap.Host; got.Hostname != "fixture-host" || got.Kernel != "6.1.0-18-amd64" || got.CgroupVersion != 2 ||
+		got.CgroupDriver == nil || *got.CgroupDriver != "systemd" || got.NamespacesReference != "self" || got.MemoryBytes != 32768000*1024 {
+		t.Errorf("host = %+v", got)
+	}
+	if rt := snap.Runtimes[0]; !rt.Reachable || *rt.Version != "20.10.24" || *rt.APIVersion != "1.41" || rt.Error != nil {
+		t.Errorf("runtime = %+v", rt)
+	}
+	byName := map[string]snapshot.Container{}
+	for _, ct := range snap.Containers {
+		byName[ct.Name] = ct
+	}
+	w := byName["web"]
+	if len(w.Errors) > 0 && !onlyInterfaceErrors(w.Errors) {
+		t.Errorf("web errors: %v", w.Errors)
+	}
+	if w.CPU == nil || w.CPU.UsageNanoseconds != 1_500_000_000 || *w.CPU.LimitCores != 0.5 || *w.CPU.Cpuset != "0-3" {
+		t.Fatalf("web cpu = %+v", w.CPU)
+	}
+	// 0.5 s of CPU over the ~20 ms between the samples: far above 100%, which proves the rate
+	// came from the two readings and the wall time between them.
+	if w.CPU.UsagePercent == nil || *w.CPU.UsagePercent < 100 {
+		t.Errorf("web usage_percent = %v, want a rate from the rewritten cpu.stat", w.CPU.UsagePercent)
+	}
+	if m := w.Memory; m == nil || m.UsageBytes != 52428800 || m.WorkingSetBytes != 41943040 || *m.LimitBytes != 67108864 ||
+		m.HighBytes != nil || *m.OOMKills != 1 || *m.OOMEvents != 1 {
+		t.Errorf("web memory = %+v", w.Memory)
+	}
+	if p := w.Pids; p == nil || p.Current != 3 || *p.Limit != 33 {
+		t.Errorf("web pids = %+v", w.Pids)
+	}
+	if w.IO == nil || w.IO.ReadBytes != 4096 || w.IO.WriteBytes != 8192 {
+		t.Errorf("web io = %+v", w.IO)
+	}
+	if got := w.Security.CapEffective; len(got) != 1 || got[0] != "CAP_NET_BIND_SERVICE" {
+		t.Errorf("web cap_effective = %v, want the bit 10 of CapEff decoded", got)
+	}
+	if w.Processes == nil || byName["db"].Processes != nil {
+		t.Errorf("processes are read for the asked container only: web %v, db %v", w.Processes, byName["db"].Processes)
+	}
+	eth0 := findInterface(w.Network.Interfaces, "eth0")
+	if eth0 == nil || eth0.RxBytes != 1000 || eth0.TxBytes != 2000 || eth0.RxErrors != 1 || eth0.TxDropped != 4 {
+		t.Errorf("web eth0 = %+v", eth0)
+	}
+
+	if got := w.Namespaces["net"].SharedWith; strings.Join(got, ",") != "db" {
+		t.Errorf("web net shared_with = %v, want [db]", got)
+	}
+	if got := byName["db"].Namespaces["net"].SharedWith; strings.Join(got, ",") != "web" {
+		t.Errorf("db net shared_with = %v, want [web]", got)
+	}
+	if got := byName["db"].Namespaces["pid"]; got.SharedWithHost || len(got.SharedWith) != 0 {
+		t.Errorf("db pid = %+v, want private", got)
+	}
+	hn := byName["hostnet"].Namespaces
+	if !hn["net"].SharedWithHost || hn["mnt"].SharedWithHost {
+		t.Errorf("hostnet namespaces = %+v: net is the host's, mnt its own", hn)
+	}
+	if got := byName["db"].Mounts; len(got) != 2 || strings.Join(got[0].SharedWith, ",") != "web" || got[1].Sensitive == nil || *got[1].Sensitive != "container engine socket" {
+		t.Errorf("db mounts = %+v", got)
+	}
+	if got := w.Networks; len(got) != 1 || got[0].Driver != "bridge" || strings.Join(got[0].Containers, ",") != "hostnet,web" {
+		t.Errorf("web networks = %+v", got)
+	}
+	st := byName["stopped"]
+	if st.Pid != nil || st.CPU != nil || st.Namespaces != nil {
+		t.Errorf("a stopped container has nothing to read: %+v", st)
+	}
+	if len(c.tracked) != 3 {
+		t.Errorf("tracked = %d containers, want the 3 running", len(c.tracked))
+	}
+	if src.asked.Load() != 2 {
+		t.Errorf("inventory asked %d times for 2 samples", src.asked.Load())
+	}
+}
+
+// onlyInterfaceErrors accepts the one error a fixture tree must give: its namespace links are
+// plain files, so no netlink socket can be opened in them.
+func onlyInterfaceErrors(errs []string) bool {
+	for _, e := range errs {
+		if !strings.HasPrefix(e, "interfaces: ") {
+			return false
+		}
+	}
+	return true
+}
+
+func findInterface(ifaces []snapshot.Interface, name string) *snapshot.Interface {
+	for i := range ifaces {
+		if ifaces[i].Name == name {
+			return &ifaces[i]
+		}
+	}
+	return nil
+}
+
+func TestContainerThatExitsBetweenSamples(t *testing.T) {
+	h := newHostTree(t, 2)
+	id := hexID(9)
+	path := "/system.slice/docker-" + id + ".scope"
+	h.cgroupV2(t, path, 1000)
+	h.process(t, "109", "x", 0, path)
+	c, _ := newFixtureCollector(t, h, engine.Inventory{Reachable: true, Generation: 1,
+		Containers: []engine.ContainerInfo{containerInfo(id, "short-lived", 109, nil)}})
+	fdsBefore := openFDs(t)
+	c.Sample(context.Background(), nil)
+	if len(c.tracked) != 1 {
+		t.Fatal("the running container was not tracked")
+	}
+
+	t.Run("cgroup removed, process still listed", func(t *testing.T) {
+		if err := os.RemoveAll(filepath.Join(h.cgroupRoot, path)); err != nil {
+			t.Fatal(err)
+		}
+		snap := c.Sample(context.Background(), nil)
+		errs := snap.Containers[0].Errors
+		if len(errs) != 1 || !strings.Contains(errs[0], "is gone") || !strings.Contains(errs[0], path) {
+			t.Fatalf("errors = %q, want one naming the vanished cgroup", errs)
+		}
+		if len(c.tracked) != 0 {
+			t.Fatal("the files of a gone container must be closed")
+		}
+	})
+	t.Run("process gone before the engine said so", func(t *testing.T) {
+		if err := os.RemoveAll(filepath.Join(h.procRoot, "109")); err != nil {
+			t.Fatal(err)
+		}
+		snap := c.Sample(context.Background(), nil)
+		errs := snap.Containers[0].Errors
+		if len(errs) != 1 || !strings.Contains(errs[0], "init pid 109 has exited") {
+			t.Fatalf("errors = %q, want exactly one saying the init exited", errs)
+		}
+	})
+	c.Close()
+	if after := openFDs(t); after > fdsBefore {
+		t.Errorf("open fds: %d before, %d after", fdsBefore, after)
+	}
+}
+
+func openFDs(t testing.TB) int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(entries)
+}
+
+func TestCloseClosesFilesAndSource(t *testing.T) {
+	h := newHostTree(t, 2)
+	inv := engine.Inventory{Reachable: true, Generation: 1}
+	for i := 0; i < 5; i++ {
+		id := hexID(100 + i)
+		path := "/system.slice/docker-" + id + ".scope"
+		h.cgroupV2(t, path, 10)
+		pid := fmt.Sprint(200 + i)
+		h.process(t, pid, pid, 0, path)
+		inv.Containers = append(inv.Containers, containerInfo(id, "c"+pid, 200+i, nil))
+	}
+	before := openFDs(t)
+	c, src := newFixtureCollector(t, h, inv)
+	c.Sample(context.Background(), nil)
+	if openFDs(t) <= before {
+		t.Fatal("a sample should keep the containers' files open")
+	}
+	c.Close()
+	if after := openFDs(t); after != before || !src.closed.Load() {
+		t.Errorf("after Close: %d fds (before %d), source closed %v", after, before, src.closed.Load())
+	}
+}
+
+func TestSensitivePath(t *testing.T) {
+	for source, want := range map[string]string{
+		"/var/run/docker.sock": "container engine socket",
+		"/":                    "host root filesystem",
+		"/etc":                 "host /etc",
+		"/etc/shadow":          "host /etc",
+		"/etcetera":            "",
+		"/proc/sys/":           "host /proc",
+		"/home":                "host /home",
+		"/home/alice/project":  "",
+		"/srv/data":            "",
+		"/lib/modules":         "host /lib/modules",
+		"":                     "",
+	} {
+		if got := SensitivePath(source); got != want {
+			t.Errorf("SensitivePath(%q) = %q, want %q", source, got, want)
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package collectors
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/boxtop/boxtop/collectors/engine"
+	"github.com/boxtop/boxtop/collectors/snapshot"
+)
+
+// relate fills what needs every container at once: who shares a namespace, a mount source or a
+// network with whom.
+func relate(snap *snapshot.Snapshot, networks []engine.NetworkInfo) {
+	shareNamespaces(snap.Containers)
+	shareMounts(snap.Containers)
+	networkMembers(snap.Containers, networks)
+}
+
+type nsKey struct {
+	typ           string
+	device, inode uint64
+}
+
+// shareNamespaces compares the inits' namespaces by device and inode: the kernel's truth, not
+// the engine's configuration.
+func shareNamespaces(cs []snapshot.Container) {
+	members := map[nsKey][]string{}
+	for _, c := range cs {
+		for typ, n := range c.Namespaces {
+			k := nsKey{typ, n.Device, n.Inode}
+			members[k] = append(members[k], c.Name)
+		}
+	}
+	for i := range cs {
+		for typ, n := range cs[i].Namespaces {
+			n.SharedWith = others(members[nsKey{typ, n.Device, n.Inode}], cs[i].Name)
+			cs[i].Namespaces[typ] = n
+		}
+	}
+}
+
+// shareMounts marks mounts whose source (or volume) another container mounts too, and flags
+// sensitive host paths.
+func shareMounts(cs []snapshot.Container) {
+	members := map[string][]string{}
+	key := func(m snapshot.Mount) string {
+		if m.VolumeName != nil && *m.VolumeName != "" {
+			return "volume:" + *m.VolumeName
+		}
+		return m.Type + ":" + m.Source
+	}
+	for _, c := range cs {
+		for _, m := range c.Mounts {
+			if m.Source != "" || m.VolumeName != nil {
+				members[key(m)] = append(members[key(m)], c.Name)
+			}
+		}
+	}
+	for i := range cs {
+		for j := range cs[i].Mounts {
+			m := &cs[i].Mounts[j]
+			m.SharedWith = others(members[key(*m)], cs[i].Name)
+			if m.Type == "bind" {
+				if why := SensitivePath(m.Source); why != "" {
+					m.Sensitive = &why
+				}
+			}
+		}
+	}
+}
+
+// sensitiveExact are host paths that give a container control of the host when mounted.
+var sensitiveExact = map[string]string{
+	"/":                                   "host root filesystem",
+	"/var/run/docker.sock":                "container engine socket",
+	"/run/docker.sock":                    "container engine socket",
+	"/run/podman/podman.sock":             "container engine socket",
+	"/run/containerd/containerd.sock":     "container engine socket",
+	"/var/run/containerd/containerd.sock": "container engine socket",
+	"/var/run/crio/crio.sock":             "container engine socket",
+	"/home":                               "host /home",
+}
+
+// sensitiveTrees are host directories sensitive along with everything below them.
+var sensitiveTrees = []string{"/etc", "/proc", "/sys", "/dev", "/var/lib/docker", "/root", "/boot", "/lib/modules", "/usr/lib/modules"}
+
+// SensitivePath says why a bind-mount source is a sensitive host path, or "" when it is not.
+func SensitivePath(source string) string {
+	if source == "" {
+		return ""
+	}
+	p := path.Clean(source)
+	if why, ok := sensitiveExact[p]; ok {
+		return why
+	}
+	for _, tree := range sensitiveTrees {
+		if p == tree || strings.HasPrefix(p, tree+"/") {
+			return "host " + tree
+		}
+	}
+	return ""
+}
+
+// networkMembers lists, for each network a container is on, every container on it, from the
+// engine's view of the network.
+func networkMembers(cs []snapshot.Container, networks []engine.NetworkInfo) {
+	names := make(map[string]string, len(cs))
+	for _, c := range cs {
+		names[c.ID] = c.Name
+	}
+	byKey := make(map[string]*engine.NetworkInfo, 2*len(networks))
+	for i := range networks {
+		byKey["id:"+networks[i].ID] = &networks[i]
+		byKey["name:"+networks[i].Name] = &networks[i]
+	}
+	for i := range cs {
+		for j := range cs[i].Networks {
+			m := &cs[i].Networks[j]
+			n, ok := byKey["id:"+m.ID]
+			if !ok {
+				n, ok = byKey["name:"+m.Name]
+			}
+			if !ok { // created moments ago; the next network event brings it
+				m.Containers = []string{cs[i].Name}
+				continue
+			}
+			m.Driver = n.Driver
+			m.Containers = make([]string, 0, len(n.Containers))
+			for _, id := range n.Containers {
+				if name, ok := names[id]; ok {
+					m.Containers = append(m.Containers, name)
+				}
+			}
+			sort.Strings(m.Containers)
+		}
+	}
+}
+
+// others returns names without self, sorted, never nil.
+func others(names []string, self string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if n != self {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
