@@ -1,0 +1,105 @@
+// Command boxtop shows the containers on a Linux host: what each is allowed, what it uses, and
+// what it shares with the host and with other containers. It never changes a container.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+const usage = `boxtop: see inside the containers on this host (read-only)
+
+Usage:
+  boxtop [flags]                  the live TUI
+  boxtop snapshot [--json] [flags] one reading on stdout, rates over --interval
+
+Flags (every command):
+`
+
+// config is the parsed command line.
+type config struct {
+	command    string
+	host       string
+	interval   time.Duration
+	noColor    bool
+	procRoot   string
+	cgroupRoot string
+	json       bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseArgs(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "boxtop: %v\n", err)
+		return 2
+	}
+	switch cfg.command {
+	case "snapshot":
+		err = runSnapshot(ctx, cfg, stdout, stderr)
+	case "":
+		err = runTUI(ctx, cfg)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "boxtop: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+var commands = map[string]bool{"snapshot": true}
+
+// parseArgs accepts the command anywhere among the flags: `boxtop --json snapshot` and
+// `boxtop snapshot --json` mean the same.
+func parseArgs(args []string, stderr io.Writer) (config, error) {
+	cfg := config{}
+	fs := flag.NewFlagSet("boxtop", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.host, "host", "", "engine endpoint, e.g. unix:///var/run/docker.sock (default: $DOCKER_HOST, the docker context, then the local Docker or Podman socket)")
+	fs.DurationVar(&cfg.interval, "interval", time.Second, "time between readings")
+	fs.BoolVar(&cfg.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colour (also when NO_COLOR is set)")
+	fs.StringVar(&cfg.procRoot, "proc-root", "/proc", "the host's /proc (set when boxtop runs in a container)")
+	fs.StringVar(&cfg.cgroupRoot, "cgroup-root", "/sys/fs/cgroup", "the host's cgroup mount")
+	fs.BoolVar(&cfg.json, "json", false, "snapshot: print the JSON document instead of a table")
+
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return cfg, err
+		}
+		rest = fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if cfg.command != "" || !commands[rest[0]] {
+			return cfg, fmt.Errorf("unknown command or argument %q (try boxtop --help)", rest[0])
+		}
+		cfg.command, rest = rest[0], rest[1:]
+	}
+	if cfg.interval < 100*time.Millisecond {
+		return cfg, fmt.Errorf("--interval %v is too short: 100ms at least", cfg.interval)
+	}
+	if cfg.json && cfg.command != "snapshot" {
+		return cfg, errors.New("--json goes with the snapshot command")
+	}
+	return cfg, nil
+}
