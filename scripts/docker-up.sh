@@ -26,7 +26,11 @@ if ! command -v dockerd >/dev/null 2>&1; then
 	apt-get install -y -qq --no-install-recommends docker.io iptables >/dev/null
 fi
 
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+# A dockerd that was just stopped can linger as a zombie until its parent reaps it: only a live
+# one counts.
+dockerd_alive() { ps -C dockerd -o stat= 2>/dev/null | grep -qv '^Z'; }
+
+if ! dockerd_alive; then
 	say "starting dockerd (log: $log)"
 	# setsid detaches it from this shell so that it outlives make.
 	setsid dockerd >"$log" 2>&1 </dev/null &

@@ -90,11 +90,13 @@ func guessRuntime(host string) string {
 	return "docker"
 }
 
-// currentContext reads currentContext from config.json; a missing file means no context.
+// currentContext reads currentContext from config.json. A missing file means no context, and
+// so does one boxtop may not read (an unprivileged user with HOME=/root, as after sudo -u): the
+// docker CLI carries on with the default endpoint there too.
 func currentContext(configDir string) (string, error) {
 	path := filepath.Join(configDir, "config.json")
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		return "", nil
 	}
 	if err != nil {

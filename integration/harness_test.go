@@ -1,0 +1,202 @@
+package integration
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// labelRun marks every container the suite starts; its value is the run id. labelTest names
+// the test that started it, so that each test removes its own containers.
+const (
+	labelRun  = "boxtop.test"
+	labelTest = "boxtop.test.name"
+)
+
+// suite is what TestMain prepares once for every test: written before m.Run, only read after.
+type suite struct {
+	runID    string
+	repoRoot string
+	image    string
+	// boxtop is the built binary; buildErr says why it is missing.
+	boxtop   string
+	buildErr error
+	tmp      string
+	// cleanups remembers the tests whose containers are already scheduled for removal.
+	cleanups sync.Map
+}
+
+var env suite
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	raiseParallel()
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	if testing.Short() {
+		fmt.Println("integration: skipped with -short (these tests need the Docker daemon)")
+		return 0
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	if reason := daemonMissing(ctx); reason != "" {
+		if os.Getenv("BOXTOP_REQUIRE_DOCKER") == "1" {
+			fmt.Fprintf(os.Stderr, "integration: BOXTOP_REQUIRE_DOCKER=1 but no Docker daemon answers: %s\n"+
+				"start one with scripts/docker-up.sh (make docker-up)\n", reason)
+			return 1
+		}
+		fmt.Printf("integration: skipping every test, no Docker daemon answers: %s\n"+
+			"(set BOXTOP_REQUIRE_DOCKER=1 to fail instead)\n", reason)
+		return 0
+	}
+
+	var err error
+	env.repoRoot, err = filepath.Abs("..")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "integration:", err)
+		return 1
+	}
+	env.runID = randomHex(4)
+	env.tmp, err = os.MkdirTemp("", "boxtop-integration-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "integration:", err)
+		return 1
+	}
+	defer os.RemoveAll(env.tmp)
+	// The unprivileged test runs the binary as nobody, who must be able to reach it.
+	if err := os.Chmod(env.tmp, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "integration:", err)
+		return 1
+	}
+
+	removeByLabel(ctx, labelRun) // leftovers of an earlier run that was killed
+	env.image, err = buildImage(ctx, env.repoRoot, env.tmp)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "integration: build the workload image:", err)
+		return 1
+	}
+	env.boxtop = filepath.Join(env.tmp, "boxtop")
+	if out, err := goBuild(ctx, env.repoRoot, env.boxtop, "./cmd/boxtop", false); err != nil {
+		// Only the tests that run the binary need it: they fail with this message.
+		env.buildErr = fmt.Errorf("go build ./cmd/boxtop: %v\n%s", err, out)
+		env.boxtop = ""
+	}
+
+	code := m.Run()
+
+	cleanupCtx, cancelCleanup := context.WithTimeout(context.Background(), time.Minute)
+	defer cancelCleanup()
+	removeByLabel(cleanupCtx, labelRun+"="+env.runID)
+	return code
+}
+
+// daemonMissing says why no daemon answers, or "" when one does.
+func daemonMissing(ctx context.Context) string {
+	if _, err := exec.LookPath("docker"); err != nil {
+		return "the docker command is not installed"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "docker", "info", "--format", "{{.ServerVersion}}").CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("docker info: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	if strings.TrimSpace(string(out)) == "" {
+		return "docker info reports no server version"
+	}
+	return ""
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return hex.EncodeToString(b)
+}
+
+func goBuild(ctx context.Context, dir, out, pkg string, static bool) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
+	cmd.Dir = dir
+	cmd.Env = os.Environ()
+	if static {
+		cmd.Env = append(cmd.Env, "CGO_ENABLED=0")
+	}
+	return cmd.CombinedOutput()
+}
+
+// buildImage builds the workload into a root filesystem and imports it as
+// boxtop-test-workload:<hash of the binary>, reusing the image when that tag exists.
+func buildImage(ctx context.Context, repoRoot, tmp string) (string, error) {
+	rootfs := filepath.Join(tmp, "rootfs")
+	// Mount points runc would otherwise create: a read-only root filesystem cannot get them later.
+	for _, dir := range []string{"etc", "tmp", "proc", "sys", "dev"} {
+		if err := os.MkdirAll(filepath.Join(rootfs, dir), 0o755); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Chmod(filepath.Join(rootfs, "tmp"), 0o1777); err != nil {
+		return "", err
+	}
+	for _, f := range []string{"etc/hostname", "etc/hosts", "etc/resolv.conf"} {
+		if err := os.WriteFile(filepath.Join(rootfs, f), nil, 0o644); err != nil {
+			return "", err
+		}
+	}
+	bin := filepath.Join(rootfs, "workload")
+	if out, err := goBuild(ctx, repoRoot, bin, "./integration/workload", true); err != nil {
+		return "", fmt.Errorf("go build ./integration/workload: %v\n%s", err, out)
+	}
+	f, err := os.Open(bin)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return "", err
+	}
+	image := "boxtop-test-workload:" + hex.EncodeToString(h.Sum(nil))[:16]
+
+	if exec.CommandContext(ctx, "docker", "image", "inspect", image).Run() == nil {
+		return image, nil
+	}
+	script := `tar -C "$1" -c . | docker import --change 'ENTRYPOINT ["/workload"]' - "$2"`
+	out, err := exec.CommandContext(ctx, "sh", "-c", script, "sh", rootfs, image).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("docker import: %v: %s", err, out)
+	}
+	return image, nil
+}
+
+// removeByLabel force-removes every container carrying the label filter ("key" or "key=value").
+func removeByLabel(ctx context.Context, filter string) error {
+	out, err := exec.CommandContext(ctx, "docker", "ps", "-aq", "--filter", "label="+filter).Output()
+	if err != nil {
+		return fmt.Errorf("docker ps --filter label=%s: %w", filter, err)
+	}
+	ids := strings.Fields(string(out))
+	if len(ids) == 0 {
+		return nil
+	}
+	args := append([]string{"rm", "-f", "-v"}, ids...)
+	if out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("docker rm -f: %v: %s", err, out)
+	}
+	return nil
+}
