@@ -377,3 +377,27 @@ func TestSensitivePath(t *testing.T) {
 		}
 	}
 }
+
+// TestNewWithDeadEngine runs the real constructor against a socket nobody listens on: the
+// collector still reads the host and says in the runtime why the engine is missing, and Close
+// stops the watcher's goroutines (goleak checks it in TestMain).
+func TestNewWithDeadEngine(t *testing.T) {
+	h := newHostTree(t, 2)
+	sock := filepath.Join(t.TempDir(), "absent.sock")
+	c, err := New(context.Background(), Options{ProcRoot: h.procRoot, CgroupRoot: h.cgroupRoot, Host: "unix://" + sock,
+		Getenv: func(string) string { return "" }, Home: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := c.Sample(context.Background(), nil)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rt := snap.Runtimes[0]
+	if rt.Reachable || rt.Error == nil || !strings.Contains(*rt.Error, sock) || rt.Endpoint != "unix://"+sock {
+		t.Fatalf("runtime = %+v, want unreachable with an error naming %s", rt, sock)
+	}
+	if snap.Host.Hostname != "fixture-host" || len(snap.Containers) != 0 {
+		t.Fatalf("host facts should still be read: %+v", snap.Host)
+	}
+}
