@@ -17,8 +17,11 @@ run: docker-up build
 
 # Unit, fuzz-seed, golden and integration tests. Integration tests skip without a daemon unless
 # BOXTOP_REQUIRE_DOCKER=1 (as in CI), so `make test` on a fresh machine starts the daemon first.
+# The test that restarts the daemon runs alone afterwards: packages run in parallel, and the
+# others' containers would die under them.
 test: docker-up
-	$(GO) test $(TESTFLAGS) -count=1 -timeout 9m $(PKGS)
+	BOXTOP_SKIP_DAEMON_RESTART=1 $(GO) test $(TESTFLAGS) -count=1 -timeout 9m $(PKGS)
+	$(GO) test $(TESTFLAGS) -count=1 -timeout 5m -run 'TestZZDaemonRestart' ./integration/
 
 # The same without touching the daemon: what runs anywhere.
 test-unit:
