@@ -17,7 +17,7 @@ func writeTable(w io.Writer, snap snapshot.Snapshot) error {
 		driver = *h.CgroupDriver
 	}
 	fmt.Fprintf(w, "%s  kernel %s  cgroup v%d (%s)  %d CPUs  %s memory  host namespaces from %s\n",
-		h.Hostname, h.Kernel, h.CgroupVersion, driver, h.CPUs, bytes(h.MemoryBytes), h.NamespacesReference)
+		h.Hostname, h.Kernel, h.CgroupVersion, driver, h.CPUs, humanBytes(h.MemoryBytes), h.NamespacesReference)
 	for _, e := range h.Errors {
 		fmt.Fprintf(w, "  host: %s\n", e)
 	}
@@ -42,10 +42,10 @@ func writeTable(w io.Writer, snap snapshot.Snapshot) error {
 			cols[4] = percent(c.CPU.ThrottledPercent)
 		}
 		if m := c.Memory; m != nil {
-			cols[5] = bytes(m.WorkingSetBytes)
+			cols[5] = humanBytes(m.WorkingSetBytes)
 			cols[6] = "none"
 			if m.LimitBytes != nil {
-				cols[6] = bytes(*m.LimitBytes)
+				cols[6] = humanBytes(*m.LimitBytes)
 			}
 			cols[7] = percent(m.PercentOfLimit)
 			if m.OOMKills != nil {
@@ -129,10 +129,10 @@ func rate(v *float64) string {
 	if v == nil {
 		return "-"
 	}
-	return bytes(uint64(*v)) + "/s"
+	return humanBytes(uint64(*v)) + "/s"
 }
 
-func bytes(n uint64) string {
+func humanBytes(n uint64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%dB", n)
