@@ -32,6 +32,10 @@ type Options struct {
 	// Processes reads every container's processes on every Sample (the snapshot command);
 	// otherwise only those of the containers Sample is asked for.
 	Processes bool
+	// StartInBackground returns from New before the engine's first inventory arrives, so a
+	// viewer can draw at once; Changed fires when it is in. Otherwise New waits for it (bounded
+	// by the watcher's start timeout), as a one-shot reading must.
+	StartInBackground bool
 	// Home and Getenv resolve the engine endpoint; defaults are the user's home and os.Getenv.
 	Home   string
 	Getenv func(string) string
@@ -49,6 +53,7 @@ type Collector struct {
 	source        inventorySource // nil when no endpoint could be resolved
 	sourceErr     error
 	stop          context.CancelFunc
+	started       chan struct{} // closed when the watcher's Start has returned
 
 	mu      sync.Mutex
 	tracked map[string]*tracked
@@ -93,8 +98,17 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 	}
 	watchCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	c.stop = stop
-	w.Start(watchCtx)
 	c.source = w
+	c.started = make(chan struct{})
+	if opts.StartInBackground {
+		go func() {
+			defer close(c.started)
+			w.Start(watchCtx)
+		}()
+	} else {
+		w.Start(watchCtx)
+		close(c.started)
+	}
 	return c, nil
 }
 
@@ -146,6 +160,7 @@ func (c *Collector) Changed() <-chan struct{} {
 func (c *Collector) Close() error {
 	if c.stop != nil {
 		c.stop()
+		<-c.started
 	}
 	var err error
 	if c.source != nil {
@@ -246,8 +261,12 @@ func (c *Collector) runtime(inv engine.Inventory) snapshot.Runtime {
 	if v := inv.Engine.CgroupDriver; v != "" {
 		rt.CgroupDriver = &v
 	}
-	if inv.Err != nil {
+	switch {
+	case inv.Err != nil:
 		msg := inv.Err.Error()
+		rt.Error = &msg
+	case !inv.Reachable:
+		msg := "no answer yet from " + c.endpoint.Host
 		rt.Error = &msg
 	}
 	return rt
