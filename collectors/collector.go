@@ -203,6 +203,7 @@ func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Sn
 	for _, id := range processesFor {
 		wantProcs[id] = true
 	}
+	c.pollMounts()
 	seen := make(map[string]bool, len(inv.Containers))
 	snap.Containers = make([]snapshot.Container, 0, len(inv.Containers))
 	for i := range inv.Containers {
@@ -226,6 +227,16 @@ func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Sn
 	}
 	relate(&snap, inv.Networks)
 	return snap
+}
+
+// pollMounts asks the kernel, in one call, which containers' mount tables changed since the
+// last reading.
+func (c *Collector) pollMounts() {
+	tables := make([]*mountTable, 0, len(c.tracked))
+	for _, t := range c.tracked {
+		tables = append(tables, t.mounts)
+	}
+	pollMountTables(tables)
 }
 
 func (c *Collector) hostFacts(inv engine.Inventory) snapshot.Host {

@@ -31,6 +31,7 @@ type tracked struct {
 	cg        *cgroups.Handle
 	netdev    *proc.NetDevReader
 	netdevErr error
+	mounts    *mountTable
 
 	linksGeneration uint64 // the inventory generation the links were read at
 	links           []netns.Link
@@ -48,6 +49,7 @@ func (t *tracked) close() {
 		t.netdev.Close()
 		t.netdev = nil
 	}
+	t.mounts.close()
 }
 
 func (c *Collector) forget(id string) {
@@ -70,6 +72,7 @@ func (c *Collector) track(info *engine.ContainerInfo) *tracked {
 		t.cg = cgroups.Open(t.paths)
 	}
 	t.netdev, t.netdevErr = proc.OpenNetDev(c.proc, info.Pid)
+	t.mounts = openMountTable(c.opts.ProcRoot, info.Pid)
 	if st, err := c.proc.Status(info.Pid); err == nil {
 		t.capEffective = proc.CapabilityNames(st.CapEff)
 	} else {
@@ -135,6 +138,13 @@ func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerIn
 	}
 
 	c.readNetwork(ct, t, info.Pid, generation)
+
+	t.mounts.read()
+	if t.mounts.err != nil {
+		ct.Errors = append(ct.Errors, fmt.Sprintf("mounts: %v", t.mounts.err))
+	} else {
+		applyMountTable(ct, t.mounts.mounts)
+	}
 
 	if withProcesses {
 		c.readProcesses(ct, t, nsByType)

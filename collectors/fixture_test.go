@@ -77,6 +77,7 @@ func (h *hostTree) process(t testing.TB, pid, nsGroup string, capEff uint64, cgr
 		" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"+
 		"    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n"+
 		"  eth0:    1000      10    1    2    0     0          0         0     2000      20    3    4    0     0       0          0\n")
+	write(t, filepath.Join(dir, "mountinfo"), minimalMountinfo)
 	groups := map[string]string{}
 	for _, o := range nsOverride {
 		typ, group, _ := strings.Cut(o, "=")
@@ -108,6 +109,23 @@ func (h *hostTree) process(t testing.TB, pid, nsGroup string, capEff uint64, cgr
 		}
 	}
 }
+
+// fixtureMountinfo is a container's mount table as the kernel shows it: the overlay root, the
+// runtime's own mounts, a read-only volume at /data, and /mnt/extra that no engine listed.
+const fixtureMountinfo = `76 50 0:39 / / rw,relatime master:3 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/A:/var/lib/docker/overlay2/l/B,upperdir=/var/lib/docker/overlay2/abc/diff,workdir=/var/lib/docker/overlay2/abc/work
+77 76 0:42 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw
+78 76 0:43 / /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755
+80 76 0:45 / /sys ro,nosuid,nodev,noexec,relatime - sysfs sysfs ro
+93 76 254:0 /var/lib/docker/volumes/data/_data /data ro,relatime master:1 - ext4 /dev/vda rw
+96 76 254:0 /var/lib/docker/containers/x/resolv.conf /etc/resolv.conf rw,relatime - ext4 /dev/vda rw
+99 76 254:0 /srv/secret\040files /mnt/extra rw,relatime - ext4 /dev/vda rw
+51 77 0:42 /bus /proc/bus ro,nosuid,nodev,noexec,relatime - proc proc rw
+`
+
+// minimalMountinfo is the table of a container with no mounts of its own.
+const minimalMountinfo = `76 50 0:39 / / rw,relatime - overlay overlay rw,upperdir=/u/diff,workdir=/u/work
+77 76 0:42 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw
+`
 
 // cgroupV2 writes a v2 container cgroup with a 0.5-core quota and a 64 MiB limit.
 func (h *hostTree) cgroupV2(t testing.TB, path string, usageUsec uint64) {
@@ -152,6 +170,7 @@ func TestSampleFromFixtureTree(t *testing.T) {
 		h.cgroupV2(t, "/system.slice/docker-"+id+".scope", uint64(1_000_000*(i+1)))
 	}
 	h.process(t, "101", "web", 1<<10, "/system.slice/docker-"+web+".scope")
+	write(t, filepath.Join(h.procRoot, "101", "mountinfo"), fixtureMountinfo)
 	h.process(t, "102", "db", 0, "/system.slice/docker-"+db+".scope", "net=web")
 	h.process(t, "103", "host", 0, "/system.slice/docker-"+host+".scope", "mnt=hostbox")
 	sock := "/var/run/docker.sock"
@@ -251,6 +270,13 @@ func TestSampleFromFixtureTree(t *testing.T) {
 	}
 	if got := w.Networks; len(got) != 1 || got[0].Driver != "bridge" || strings.Join(got[0].Containers, ",") != "hostnet,web" {
 		t.Errorf("web networks = %+v", got)
+	}
+	if got := w.Mounts; len(got) != 2 || !got[0].ReadOnly || got[0].NotInEngine ||
+		got[1].Destination != "/mnt/extra" || got[1].Source != "/srv/secret files" || !got[1].NotInEngine || got[1].Type != "bind" {
+		t.Errorf("web mounts = %+v: want the volume read-only (the kernel says ro) and /mnt/extra marked as unknown to the engine", got)
+	}
+	if u := w.Storage.UpperDir; u == nil || *u != "/var/lib/docker/overlay2/abc/diff" {
+		t.Errorf("web upper dir = %v", u)
 	}
 	st := byName["stopped"]
 	if st.Pid != nil || st.CPU != nil || st.Namespaces != nil {

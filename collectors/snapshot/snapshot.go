@@ -233,6 +233,8 @@ type Storage struct {
 	Driver *string `json:"driver"`
 	// WritableLayerBytes is nil until measured: measuring walks the upper directory.
 	WritableLayerBytes *int64 `json:"writable_layer_bytes"`
+	// UpperDir is the writable layer's directory on the host, from the root mount's options.
+	UpperDir *string `json:"upper_dir,omitempty"`
 }
 
 // Mount is one mount of the container.
@@ -246,6 +248,9 @@ type Mount struct {
 	SharedWith []string `json:"shared_with"`
 	// Sensitive says why the source is a sensitive host path; nil when it is not.
 	Sensitive *string `json:"sensitive"`
+	// NotInEngine marks a mount the kernel shows in the container's mount table but the engine
+	// does not list: added after start (nsenter, a privileged process), so no config shows it.
+	NotInEngine bool `json:"not_in_engine"`
 }
 
 // NetworkMembership is one engine network the container is attached to.
