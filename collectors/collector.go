@@ -32,6 +32,9 @@ type Options struct {
 	// Processes reads every container's processes on every Sample (the snapshot command);
 	// otherwise only those of the containers Sample is asked for.
 	Processes bool
+	// MeasureWritableLayers sums every running container's writable layer on every Sample
+	// (`snapshot --size`). It walks directories: never for a live view.
+	MeasureWritableLayers bool
 	// StartInBackground returns from New before the engine's first inventory arrives, so a
 	// viewer can draw at once; Changed fires when it is in. Otherwise New waits for it (bounded
 	// by the watcher's start timeout), as a one-shot reading must.
@@ -226,7 +229,27 @@ func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Sn
 		}
 	}
 	relate(&snap, inv.Networks)
+	if c.opts.MeasureWritableLayers {
+		c.measureWritableLayers(ctx, snap.Containers)
+	}
 	return snap
+}
+
+func (c *Collector) measureWritableLayers(ctx context.Context, cs []snapshot.Container) {
+	ctx, cancel := context.WithTimeout(ctx, writableLayerTimeout)
+	defer cancel()
+	for i := range cs {
+		st := cs[i].Storage
+		if st == nil || st.UpperDir == nil {
+			continue
+		}
+		size, err := dirSize(ctx, *st.UpperDir)
+		if err != nil {
+			cs[i].Errors = append(cs[i].Errors, fmt.Sprintf("writable layer: %v", err))
+			continue
+		}
+		st.WritableLayerBytes = &size
+	}
 }
 
 // pollMounts asks the kernel, in one call, which containers' mount tables changed since the

@@ -1,9 +1,12 @@
 package collectors
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,3 +80,34 @@ func findMount(ms []proc.MountInfo, point string) *proc.MountInfo {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestDirSize(t *testing.T) {
+	dir := t.TempDir()
+	for name, size := range map[string]int{"a": 100, "sub/b": 4096, "sub/deeper/c": 1} {
+		path := dir + "/" + name
+		if err := os.MkdirAll(path[:strings.LastIndex(path, "/")], 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("/etc/passwd", dir+"/link"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := dirSize(context.Background(), dir)
+	if err != nil || got != 4197 {
+		t.Fatalf("dirSize = %d, %v; want 4197 (links not followed)", got, err)
+	}
+	for i := 0; i < 600; i++ {
+		os.WriteFile(fmt.Sprintf("%s/f%d", dir, i), nil, 0o644)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := dirSize(ctx, dir); err == nil || !strings.Contains(err.Error(), "stopped after") {
+		t.Fatalf("a cancelled measurement should stop and say so, got %v", err)
+	}
+	if _, err := dirSize(context.Background(), dir+"/missing"); err == nil {
+		t.Fatal("a missing directory must be an error")
+	}
+}

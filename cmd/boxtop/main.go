@@ -18,7 +18,8 @@ const usage = `boxtop: see inside the containers on this host (read-only)
 
 Usage:
   boxtop [flags]                  the live TUI
-  boxtop snapshot [--json] [flags] one reading on stdout, rates over --interval
+  boxtop snapshot [--json] [--size] [flags]
+                                  one reading on stdout, rates over --interval
 
 Flags (every command):
 `
@@ -32,6 +33,7 @@ type config struct {
 	procRoot   string
 	cgroupRoot string
 	json       bool
+	size       bool
 }
 
 func main() {
@@ -80,6 +82,7 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.procRoot, "proc-root", "/proc", "the host's /proc (set when boxtop runs in a container)")
 	fs.StringVar(&cfg.cgroupRoot, "cgroup-root", "/sys/fs/cgroup", "the host's cgroup mount")
 	fs.BoolVar(&cfg.json, "json", false, "snapshot: print the JSON document instead of a table")
+	fs.BoolVar(&cfg.size, "size", false, "snapshot: measure each container's writable layer (walks its files)")
 
 	rest := args
 	for {
@@ -98,8 +101,8 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	if cfg.interval < 100*time.Millisecond {
 		return cfg, fmt.Errorf("--interval %v is too short: 100ms at least", cfg.interval)
 	}
-	if cfg.json && cfg.command != "snapshot" {
-		return cfg, errors.New("--json goes with the snapshot command")
+	if (cfg.json || cfg.size) && cfg.command != "snapshot" {
+		return cfg, errors.New("--json and --size go with the snapshot command")
 	}
 	return cfg, nil
 }

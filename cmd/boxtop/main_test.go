@@ -24,7 +24,7 @@ func TestParseArgs(t *testing.T) {
 		{name: "unknown command", args: []string{"frobnicate"}, wantErr: `unknown command or argument "frobnicate"`},
 		{name: "two commands", args: []string{"snapshot", "snapshot"}, wantErr: "unknown command"},
 		{name: "interval too short", args: []string{"--interval", "1ms"}, wantErr: "too short"},
-		{name: "json without snapshot", args: []string{"--json"}, wantErr: "--json goes with the snapshot command"},
+		{name: "json without snapshot", args: []string{"--json"}, wantErr: "--json and --size go with the snapshot command"},
 		{name: "bad flag", args: []string{"--nope"}, wantErr: "flag provided but not defined"},
 	}
 	for _, tt := range tests {

@@ -16,6 +16,7 @@ import (
 func runSnapshot(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	col, err := collectors.New(ctx, collectors.Options{
 		ProcRoot: cfg.procRoot, CgroupRoot: cfg.cgroupRoot, Host: cfg.host, Processes: true,
+		MeasureWritableLayers: cfg.size,
 	})
 	if err != nil {
 		return err

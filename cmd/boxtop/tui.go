@@ -2,10 +2,20 @@ package main
 
 import (
 	"context"
-	"errors"
+
+	"github.com/boxtop/boxtop/collectors"
+	"github.com/boxtop/boxtop/tui"
 )
 
-// runTUI starts the live view.
+// runTUI starts the live view on the local engine and kernel files. The engine's first
+// inventory arrives in the background, so the screen comes up at once.
 func runTUI(ctx context.Context, cfg config) error {
-	return errors.New("the live TUI is not built yet; use `boxtop snapshot`")
+	col, err := collectors.New(ctx, collectors.Options{
+		ProcRoot: cfg.procRoot, CgroupRoot: cfg.cgroupRoot, Host: cfg.host, StartInBackground: true,
+	})
+	if err != nil {
+		return err
+	}
+	defer col.Close()
+	return tui.Run(ctx, col, tui.Options{Interval: cfg.interval, NoColor: cfg.noColor})
 }
