@@ -246,6 +246,12 @@ func containerFromInventory(info *engine.ContainerInfo) snapshot.Container {
 	sec.CapAdd = nonNil(sec.CapAdd)
 	sec.CapDrop = nonNil(sec.CapDrop)
 	sec.CapEffective = nil
+	sec.NamespaceModes = map[string]string{}
+	for typ, mode := range map[string]string{"pid": info.PidMode, "ipc": info.IpcMode, "uts": info.UTSMode, "cgroup": info.CgroupnsMode} {
+		if mode != "" {
+			sec.NamespaceModes[typ] = mode
+		}
+	}
 	ct.Security = &sec
 	ports := info.Ports
 	if ports == nil {

@@ -183,6 +183,7 @@ func TestSampleFromFixtureTree(t *testing.T) {
 				c.Mounts = []snapshot.Mount{{Type: "volume", Source: "/var/lib/docker/volumes/data/_data", Destination: "/data", VolumeName: &vol}}
 				c.Networks = []engine.Attachment{{Name: "bridge", NetworkID: "n1", IPAddress: "172.17.0.2/16"}}
 				c.Security.CapAdd = []string{"NET_BIND_SERVICE"}
+				c.PidMode, c.IpcMode = "host", "shareable"
 			}),
 			containerInfo(db, "db", 102, func(c *engine.ContainerInfo) {
 				c.NetworkMode = "container:web"
@@ -243,6 +244,9 @@ func TestSampleFromFixtureTree(t *testing.T) {
 	}
 	if got := w.Security.CapEffective; len(got) != 1 || got[0] != "CAP_NET_BIND_SERVICE" {
 		t.Errorf("web cap_effective = %v, want the bit 10 of CapEff decoded", got)
+	}
+	if m := w.Security.NamespaceModes; m["pid"] != "host" || m["ipc"] != "shareable" || len(m) != 2 {
+		t.Errorf("web namespace modes = %v, want the engine's pid and ipc modes", m)
 	}
 	if w.Processes == nil || byName["db"].Processes != nil {
 		t.Errorf("processes are read for the asked container only: web %v, db %v", w.Processes, byName["db"].Processes)

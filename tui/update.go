@@ -1,0 +1,298 @@
+package tui
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/boxtop/boxtop/views"
+)
+
+// Update handles one message. It never reads anything: readings come back as sampleMsg from
+// the commands it returns.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.fixSelection()
+		return m, nil
+	case sampleMsg:
+		return m.applySample(msg)
+	case tickMsg:
+		if msg.seq != m.tickSeq || m.paused {
+			return m, nil
+		}
+		return m.startSample()
+	case slowMsg:
+		if m.sampling && msg.seq == m.sampleSeq {
+			m.slow = true
+		}
+		return m, nil
+	case changedMsg:
+		wait := waitChanged(m.ctx, m.src.Changed())
+		if m.paused {
+			return m, wait
+		}
+		m, cmd := m.startSample()
+		return m, tea.Batch(cmd, wait)
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	return m, nil
+}
+
+// handleKey answers a key press, then fetches a reading at once if the key changed whose
+// processes are wanted (so the Processes pane fills without waiting for a tick).
+func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	before := m.processesFor()
+	m.notice = ""
+	next, cmd := m.key(msg)
+	if cmd == nil && !next.paused && !next.sampling {
+		if after := next.processesFor(); len(after) > 0 && !slices.Equal(before, after) {
+			return next.startSample()
+		}
+	}
+	return next, cmd
+}
+
+func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k := m.keys
+	if key.Matches(msg, k.ForceQuit) {
+		return m, tea.Quit
+	}
+	if m.filtering {
+		return m.filterKey(msg), nil
+	}
+	if m.help {
+		switch {
+		case key.Matches(msg, k.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, k.Help, k.Back):
+			m.help = false
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.help = true
+	case key.Matches(msg, k.Pane):
+		m.setPane(views.Pane(msg.String()[0] - '0'))
+	case key.Matches(msg, k.NextPane):
+		m.setPane(m.pane%views.PaneCount + 1)
+	case key.Matches(msg, k.PrevPane):
+		m.setPane((m.pane+views.PaneCount-2)%views.PaneCount + 1)
+	case key.Matches(msg, k.Back):
+		switch {
+		case m.mode != views.ModePane:
+			m.mode = views.ModePane
+			m.fixSelection()
+		case m.spec.filter != "":
+			m.spec.filter = ""
+			m.fixSelection()
+		}
+	case key.Matches(msg, k.Filter):
+		m.mode, m.filtering = views.ModePane, true
+		m.fixSelection()
+	case key.Matches(msg, k.Sort):
+		cols := views.SortColumns()
+		i := slices.Index(cols, m.spec.column)
+		m.spec.column = cols[(i+1)%len(cols)]
+		m.spec.descending = defaultDescending(m.spec.column)
+		m.notice = "sorted by " + m.spec.column + direction(m.spec.descending)
+		m.fixSelection()
+	case key.Matches(msg, k.Reverse):
+		m.spec.descending = !m.spec.descending
+		m.notice = "sorted by " + m.spec.column + direction(m.spec.descending)
+		m.fixSelection()
+	case key.Matches(msg, k.ShowAll):
+		m.spec.showAll = !m.spec.showAll
+		m.notice = "hiding stopped containers"
+		if m.spec.showAll {
+			m.notice = "showing stopped containers"
+		}
+		m.fixSelection()
+	case key.Matches(msg, k.Mark):
+		if c := m.focus(); c != nil {
+			if m.marks[c.ID] {
+				delete(m.marks, c.ID)
+			} else {
+				m.marks[c.ID] = true
+			}
+		}
+	case key.Matches(msg, k.Compare):
+		if n := len(m.compared()); n < 2 {
+			m.notice = "compare needs two marked containers: press space on each (" + strconv.Itoa(n) + " marked)"
+		} else {
+			m.mode, m.compareOffset = views.ModeCompare, 0
+		}
+	case key.Matches(msg, k.Detail):
+		if m.focus() != nil {
+			m.mode, m.detailOffset = views.ModeDetail, 0
+		}
+	case key.Matches(msg, k.Pause):
+		m.paused = !m.paused
+		if m.paused {
+			m.tickSeq++ // the pending tick no longer counts
+			m.notice = "paused: press p to resume"
+			return m, nil
+		}
+		m.notice = "resumed"
+		return m.startSample()
+	case key.Matches(msg, k.Slower, k.Faster):
+		return m.stepInterval(key.Matches(msg, k.Slower))
+	case key.Matches(msg, k.Down, k.Up, k.Top, k.Bottom, k.PrevContainer, k.NextContainer):
+		m.move(msg)
+	}
+	return m, nil
+}
+
+// filterKey edits the filter while it is typed: esc clears it, enter keeps it.
+func (m Model) filterKey(msg tea.KeyPressMsg) Model {
+	switch msg.String() {
+	case "esc":
+		m.filtering, m.spec.filter = false, ""
+	case "enter":
+		m.filtering = false
+	case "backspace":
+		if _, size := utf8.DecodeLastRuneInString(m.spec.filter); size > 0 {
+			m.spec.filter = m.spec.filter[:len(m.spec.filter)-size]
+		}
+	default:
+		if text := msg.Key().Text; text != "" && utf8.RuneCountInString(m.spec.filter) < 64 {
+			m.spec.filter += strings.Map(func(r rune) rune {
+				if r < 0x20 || r == 0x7f {
+					return -1
+				}
+				return r
+			}, text)
+		}
+	}
+	m.fixSelection()
+	return m
+}
+
+// setPane switches to a pane and leaves the detail and compare views.
+func (m *Model) setPane(p views.Pane) {
+	if p < 1 || p > views.PaneCount {
+		return
+	}
+	m.pane, m.mode = p, views.ModePane
+	m.fixSelection()
+	if p == views.PaneProcesses {
+		m.procCursor = 0
+	}
+}
+
+// stepInterval moves the refresh interval one step along intervalSteps.
+func (m Model) stepInterval(longer bool) (Model, tea.Cmd) {
+	steps := intervalSteps()
+	next := m.interval
+	if longer {
+		for _, s := range steps {
+			if s > m.interval {
+				next = s
+				break
+			}
+		}
+	} else {
+		for i := len(steps) - 1; i >= 0; i-- {
+			if steps[i] < m.interval {
+				next = steps[i]
+				break
+			}
+		}
+	}
+	if next == m.interval {
+		edge := "longest"
+		if !longer {
+			edge = "shortest"
+		}
+		m.notice = "refresh interval stays at " + views.FormatInterval(next) + " (the " + edge + ")"
+		return m, nil
+	}
+	m.interval = next
+	m.notice = "refresh every " + views.FormatInterval(next)
+	if m.paused || m.sampling {
+		return m, nil // the next reading's completion schedules the tick
+	}
+	return m.scheduleTick()
+}
+
+// move handles j/k/g/G and the arrows: in the detail and compare views they scroll, in the
+// Processes pane they move among processes (←/→ among containers), in the Events pane they
+// scroll the events, elsewhere they move the selection.
+func (m *Model) move(msg tea.KeyPressMsg) {
+	k := m.keys
+	step := 0
+	switch {
+	case key.Matches(msg, k.Down):
+		step = 1
+	case key.Matches(msg, k.Up):
+		step = -1
+	case key.Matches(msg, k.Top):
+		step = -1 << 30
+	case key.Matches(msg, k.Bottom):
+		step = 1 << 30
+	}
+	body := views.BodyHeight(m.height)
+	clamp := func(v, hi int) int { return min(max(v, 0), max(hi, 0)) }
+	switch {
+	case m.mode == views.ModeDetail:
+		st := m.state()
+		m.detailOffset = clamp(m.detailOffset+step, views.DetailLineCount(st, m.width)-body)
+		return
+	case m.mode == views.ModeCompare:
+		m.compareOffset = clamp(m.compareOffset+step, views.CompareLineCount(m.state())-(body-1))
+		return
+	case m.pane == views.PaneProcesses:
+		if key.Matches(msg, k.PrevContainer, k.NextContainer) {
+			dir := 1
+			if key.Matches(msg, k.PrevContainer) {
+				dir = -1
+			}
+			m.moveSelection(dir)
+			m.procCursor = 0
+			return
+		}
+		m.procCursor = clamp(m.procCursor+step, views.ProcessCount(m.focus())-1)
+		return
+	case m.pane == views.PaneEvents:
+		n := 0
+		if m.cur != nil {
+			n = len(m.cur.Events)
+		}
+		m.eventsOffset = clamp(m.eventsOffset+step, n-views.ListRows(m.height))
+		return
+	}
+	if step != 0 {
+		m.moveSelection(step)
+	}
+}
+
+// moveSelection moves the selection by step entries of the list, within its ends.
+func (m *Model) moveSelection(step int) {
+	list := m.visible()
+	if len(list) == 0 {
+		return
+	}
+	_, i := m.selected(list)
+	if i < 0 {
+		i = m.selIndex
+	}
+	i = min(max(i+step, 0), len(list)-1)
+	m.selectedID, m.selIndex = list[i].ID, i
+	m.fixSelection()
+}
+
+func direction(descending bool) string {
+	if descending {
+		return " ▼ (S reverses)"
+	}
+	return " ▲ (S reverses)"
+}

@@ -1,0 +1,272 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+)
+
+// segment is one part of a line that may be left out when the line is too narrow.
+type segment struct {
+	text     string
+	paint    Paint
+	priority int // 0 stays; higher goes first
+}
+
+// fitSegments joins segments with sep, leaving out the least important ones until the line
+// fits, then truncating whatever still does not.
+func fitSegments(segs []segment, sep string, width int) string {
+	keep := make([]bool, len(segs))
+	for i := range keep {
+		keep[i] = true
+	}
+	total := func() int {
+		n, first := 0, true
+		for i, s := range segs {
+			if !keep[i] {
+				continue
+			}
+			if !first {
+				n += Width(sep)
+			}
+			n += Width(s.text)
+			first = false
+		}
+		return n
+	}
+	for total() > width {
+		worst := -1
+		for i, s := range segs {
+			if keep[i] && s.priority > 0 && (worst < 0 || s.priority >= segs[worst].priority) {
+				worst = i
+			}
+		}
+		if worst < 0 {
+			break
+		}
+		keep[worst] = false
+	}
+	var b strings.Builder
+	used, first := 0, true
+	for i, s := range segs {
+		if !keep[i] || used >= width {
+			continue
+		}
+		if !first {
+			b.WriteString(sep)
+			used += Width(sep)
+		}
+		text := Truncate(s.text, width-used)
+		b.WriteString(s.paint.Render(text))
+		used += Width(text)
+		first = false
+	}
+	return b.String()
+}
+
+// headerLine is the host line: what this machine is, and how boxtop is reading it.
+func headerLine(s *State, width int, st Styles) string {
+	var segs []segment
+	if s.Replay {
+		when := "REPLAY"
+		if s.Snapshot != nil && !s.Snapshot.Time.IsZero() {
+			when += " " + s.Snapshot.Time.In(s.location()).Format("2006-01-02 15:04:05")
+		}
+		segs = append(segs, segment{text: when, paint: st.Replay})
+	}
+	if s.Snapshot == nil {
+		segs = append(segs, segment{text: "boxtop", paint: st.Header})
+	} else {
+		h := s.Snapshot.Host
+		segs = append(segs, segment{text: orAbsent(h.Hostname), paint: st.Header})
+		running, total := 0, len(s.Snapshot.Containers)
+		for i := range s.Snapshot.Containers {
+			if s.Snapshot.Containers[i].Running() {
+				running++
+			}
+		}
+		segs = append(segs, segment{text: strconv.Itoa(running) + "/" + strconv.Itoa(total) + " running", priority: 1})
+		segs = append(segs, runtimeSegments(s, st)...)
+		cg := "cgroup v" + strconv.Itoa(h.CgroupVersion)
+		if h.CgroupVersion == 0 {
+			cg = "cgroup ?"
+		}
+		if h.CgroupDriver != nil {
+			cg += " " + *h.CgroupDriver
+		}
+		segs = append(segs, segment{text: cg, priority: 3})
+		if h.CPUs > 0 || h.MemoryBytes > 0 {
+			segs = append(segs, segment{text: strconv.Itoa(h.CPUs) + " CPUs " + FormatBytes(h.MemoryBytes), priority: 4})
+		}
+		if h.Kernel != "" {
+			segs = append(segs, segment{text: "kernel " + h.Kernel, priority: 5})
+		}
+	}
+	if s.Paused {
+		segs = append(segs, segment{text: "PAUSED", paint: st.Replay})
+	}
+	if !s.Replay || s.Paused {
+		segs = append(segs, segment{text: "every " + FormatInterval(s.Interval), priority: 1})
+	} else {
+		segs = append(segs, segment{text: "step " + FormatInterval(s.Interval), priority: 2})
+	}
+	if s.Collecting {
+		segs = append(segs, segment{text: "collecting…", paint: st.Warn, priority: 1})
+	}
+	if s.Label != "" {
+		segs = append(segs, segment{text: s.Label, paint: st.Dim, priority: 6})
+	}
+	return fitSegments(segs, " · ", width)
+}
+
+// runtimeSegments name the engines: version and API where one answered, "unreachable" where not.
+func runtimeSegments(s *State, st Styles) []segment {
+	if len(s.Snapshot.Runtimes) == 0 {
+		return []segment{{text: "no engine", paint: st.Warn, priority: 2}}
+	}
+	var segs []segment
+	for _, r := range s.Snapshot.Runtimes {
+		if !r.Reachable {
+			segs = append(segs, segment{text: r.Name + " unreachable", paint: st.Bad, priority: 2})
+			continue
+		}
+		text := r.Name
+		if r.Version != nil {
+			text += " " + *r.Version
+		}
+		if r.APIVersion != nil {
+			text += " API " + *r.APIVersion
+		}
+		segs = append(segs, segment{text: text, priority: 2})
+	}
+	return segs
+}
+
+// tabsLine lists the panes with the active one bracketed (readable without colour), or in the
+// detail and compare views, where the user is and how to go back.
+func tabsLine(s *State, width int, st Styles) string {
+	if !s.Help && s.Mode != ModePane {
+		what := "detail"
+		if s.Mode == ModeCompare {
+			what = "compare: " + strconv.Itoa(len(s.Compared)) + " marked"
+		} else if s.Focus != nil {
+			what = "detail: " + s.Focus.Name
+		}
+		return fitSegments([]segment{
+			{text: "[" + what + "]", paint: st.TabActive},
+			{text: "esc back to " + s.Pane.Title(), paint: st.Tab, priority: 1},
+		}, "  ", width)
+	}
+	build := func(short bool) []segment {
+		segs := make([]segment, 0, PaneCount+1)
+		for p := Pane(1); p <= PaneCount; p++ {
+			title := p.Title()
+			if short {
+				title = p.shortTitle()
+			}
+			label := strconv.Itoa(int(p)) + " " + title
+			if p == s.Pane {
+				segs = append(segs, segment{text: "[" + label + "]", paint: st.TabActive})
+			} else {
+				segs = append(segs, segment{text: " " + label + " ", paint: st.Tab})
+			}
+		}
+		return segs
+	}
+	segs := build(false)
+	if segmentsWidth(segs, "") > width {
+		segs = build(true)
+	}
+	line := fitSegments(segs, "", width)
+	if extra := listSummary(s); extra != "" && Width(line)+2+Width(extra) <= width {
+		line += strings.Repeat(" ", width-Width(line)-Width(extra)) + st.Dim.Render(extra)
+	}
+	return line
+}
+
+// listSummary says what shapes the list: stopped containers shown, marks.
+func listSummary(s *State) string {
+	var parts []string
+	if s.ShowAll {
+		parts = append(parts, "all")
+	}
+	if n := len(s.Marked); n > 0 {
+		parts = append(parts, strconv.Itoa(n)+" marked")
+	}
+	return strings.Join(parts, " · ")
+}
+
+func segmentsWidth(segs []segment, sep string) int {
+	n := 0
+	for i, s := range segs {
+		if i > 0 {
+			n += Width(sep)
+		}
+		n += Width(s.text)
+	}
+	return n
+}
+
+// footerLine shows the filter being typed, or the latest status or error, then as many key
+// hints as fit.
+func footerLine(s *State, width int, st Styles) string {
+	if s.Filtering {
+		prompt := "/" + s.Filter + "█"
+		return fitSegments([]segment{
+			{text: prompt, paint: st.Accent},
+			{text: "enter keep · esc clear", paint: st.Footer, priority: 1},
+		}, "   ", width)
+	}
+	var segs []segment
+	if s.Filter != "" {
+		segs = append(segs, segment{text: "/" + s.Filter, paint: st.Accent})
+	}
+	if s.Status != "" {
+		status := compactIDs(sanitize(s.Status))
+		if s.StatusIsError {
+			segs = append(segs, segment{text: "error: " + status, paint: st.Error})
+		} else {
+			segs = append(segs, segment{text: status, paint: st.Footer})
+		}
+	}
+	left := fitSegments(segs, "  ", max(width-8, 1))
+	used := Width(left)
+	var hints []string
+	for i, h := range footerHints(s) {
+		text := st.Key.Render(h.Keys) + " " + st.Footer.Render(h.Desc)
+		need := Width(h.Keys) + 1 + Width(h.Desc)
+		if used > 0 || i > 0 {
+			need += 2
+		}
+		if used+need > width {
+			break
+		}
+		hints = append(hints, text)
+		used += need
+	}
+	if len(hints) == 0 {
+		return left
+	}
+	joined := strings.Join(hints, "  ")
+	if left == "" {
+		return joined
+	}
+	return left + strings.Repeat(" ", max(width-used, 0)+2) + joined
+}
+
+// footerHints are the keys worth a reminder in the current view, most useful first.
+func footerHints(s *State) []KeyHelp {
+	switch {
+	case s.Help:
+		return []KeyHelp{{"esc", "close"}, {"q", "quit"}}
+	case s.Mode == ModeDetail:
+		return []KeyHelp{{"esc", "back"}, {"j/k", "scroll"}, {"?", "help"}, {"q", "quit"}}
+	case s.Mode == ModeCompare:
+		return []KeyHelp{{"esc", "back"}, {"j/k", "scroll"}, {"?", "help"}, {"q", "quit"}}
+	}
+	hints := []KeyHelp{{"?", "help"}, {"q", "quit"}, {"enter", "detail"}}
+	if s.Pane == PaneProcesses {
+		hints = append(hints, KeyHelp{"←/→", "container"})
+	}
+	return append(hints, KeyHelp{"/", "filter"}, KeyHelp{"s", "sort"}, KeyHelp{"space", "mark"},
+		KeyHelp{"c", "compare"}, KeyHelp{"a", "all"}, KeyHelp{"p", "pause"}, KeyHelp{"+/-", "interval"})
+}

@@ -1,0 +1,107 @@
+package views
+
+import (
+	"github.com/boxtop/boxtop/collectors/snapshot"
+)
+
+// eventAction words an event so that it reads without colour: OOM kills carry a symbol and
+// capitals, a die its exit status.
+func eventAction(e *snapshot.Event) (action string, tone Tone) {
+	switch e.Action {
+	case "oom":
+		return "✖ OOM KILL", ToneBad
+	case "die":
+		if e.ExitCode != nil && *e.ExitCode != 0 {
+			return "die", ToneWarn
+		}
+		return "die", ToneNone
+	case "start":
+		return "start", ToneGood
+	case "kill", "restart":
+		return e.Action, ToneWarn
+	case "destroy":
+		return "destroy", ToneDim
+	}
+	if e.Type != "" && e.Type != "container" {
+		return e.Type + " " + e.Action, ToneNone // "network connect"
+	}
+	return orAbsent(e.Action), ToneNone
+}
+
+// eventDetail is what else there is to say: the exit status of a die.
+func eventDetail(e *snapshot.Event) (string, Tone) {
+	if e.ExitCode != nil {
+		tone := ToneNone
+		if *e.ExitCode != 0 {
+			tone = ToneWarn
+		}
+		return FormatExitCode(*e.ExitCode), tone
+	}
+	if e.Action == "oom" {
+		return "the kernel killed a process at the memory limit", ToneBad
+	}
+	return "", ToneNone
+}
+
+// EventRows is how many events the Events pane shows at a terminal height.
+func EventRows(height int) int { return ListRows(height) }
+
+// eventsPane draws pane 5: the engines' recent events, newest first.
+func eventsPane(s *State, width, height int, st Styles) []string {
+	events := s.Snapshot.Events
+	if len(events) == 0 {
+		msg := "no engine events yet (they appear as containers start, stop, die or hit OOM)"
+		reachable := false
+		for _, r := range s.Snapshot.Runtimes {
+			reachable = reachable || r.Reachable
+		}
+		if !reachable {
+			msg = "no engine events: no container engine answered"
+		}
+		return []string{st.Dim.Render(Truncate(msg, width))}
+	}
+	n := len(events)
+	newest := func(r int) *snapshot.Event { return &events[n-1-r] }
+	loc := s.location()
+	t := Table{
+		Columns: []Column{
+			{ID: "TIME", Title: "TIME", Width: 8},
+			{ID: "DATE", Title: "DATE", Width: 10, Priority: 4},
+			{ID: "RUNTIME", Title: "RUNTIME", Width: 7, Priority: 3},
+			{ID: "EVENT", Title: "EVENT", Width: 10},
+			{ID: "NAME", Title: "NAME", Width: 12, Grow: true, MaxWidth: 32, Want: 24},
+			{ID: "IMAGE", Title: "IMAGE", Width: 12, Priority: 2, Grow: true, MaxWidth: 32},
+			{ID: "DETAIL", Title: "DETAIL", Width: 16, Priority: 1, Grow: true, Want: 48},
+		},
+		Rows:   n,
+		Offset: min(max(s.EventsOffset, 0), max(n-(height-1), 0)),
+		Cell: func(r, col, _ int) Cell {
+			e := newest(r)
+			switch col {
+			case 0:
+				return Cell{Text: e.Time.In(loc).Format("15:04:05")}
+			case 1:
+				return Cell{Text: e.Time.In(loc).Format("2006-01-02"), Tone: ToneDim}
+			case 2:
+				return Cell{Text: orAbsent(e.Runtime), Tone: ToneDim}
+			case 3:
+				text, tone := eventAction(e)
+				return Cell{Text: text, Tone: tone}
+			case 4:
+				name := e.Name
+				if name == "" {
+					name = shortID(e.ContainerID)
+				}
+				if e.Action == "oom" {
+					return Cell{Text: orAbsent(name), Tone: ToneBad}
+				}
+				return Cell{Text: orAbsent(name)}
+			case 5:
+				return Cell{Text: orAbsent(e.Image), Tone: ToneDim}
+			}
+			text, tone := eventDetail(e)
+			return Cell{Text: text, Tone: tone}
+		},
+	}
+	return t.Render(width, height, st)
+}
