@@ -61,6 +61,7 @@ type Collector struct {
 	mu      sync.Mutex
 	tracked map[string]*tracked
 	prev    snapshot.Snapshot
+	scan    scanState
 }
 
 // inventorySource is what the collector needs of an engine: its inventory, without an API
@@ -223,12 +224,29 @@ func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Sn
 		}
 		snap.Containers = append(snap.Containers, ct)
 	}
+	c.scanIfDue(ctx, now, inv.Generation)
+	if c.scan.err != nil {
+		snap.Host.Errors = append(snap.Host.Errors, scanError(c.scan.err))
+	}
+	for _, fc := range c.foundOnly(seen) {
+		seen[fc.info.ID] = true
+		ct := containerFromInventory(&fc.info)
+		markFound(&ct, fc.found)
+		c.readRunning(&ct, &fc.info, inv.Generation, c.opts.Processes || wantProcs[fc.info.ID])
+		if ct.Namespaces["net"].SharedWithHost {
+			ct.Network.Mode = "host"
+		}
+		snap.Containers = append(snap.Containers, ct)
+	}
 	for id := range c.tracked {
 		if !seen[id] {
 			c.forget(id)
 		}
 	}
 	relate(&snap, inv.Networks)
+	if snap.Host.CgroupDriver == nil {
+		snap.Host.CgroupDriver = driverFromContainers(snap.Containers)
+	}
 	if c.opts.MeasureWritableLayers {
 		c.measureWritableLayers(ctx, snap.Containers)
 	}
@@ -250,6 +268,19 @@ func (c *Collector) measureWritableLayers(ctx context.Context, cs []snapshot.Con
 		}
 		st.WritableLayerBytes = &size
 	}
+}
+
+// driverFromContainers guesses the cgroup driver from the containers' paths when no engine
+// says: systemd names scopes and slices, cgroupfs plain directories.
+func driverFromContainers(cs []snapshot.Container) *string {
+	for _, ct := range cs {
+		if ct.CgroupPath != nil {
+			if d := cgroups.DriverFromPath(*ct.CgroupPath); d != "" {
+				return &d
+			}
+		}
+	}
+	return nil
 }
 
 // pollMounts asks the kernel, in one call, which containers' mount tables changed since the

@@ -314,6 +314,57 @@ func findInterface(ifaces []snapshot.Interface, name string) *snapshot.Interface
 	return nil
 }
 
+// TestContainersFoundWithoutEngine: what only the /proc scan finds (a Podman container whose API
+// boxtop was not given, a Kubernetes pod's container) is read like any other and marked.
+func TestContainersFoundWithoutEngine(t *testing.T) {
+	h := newHostTree(t, 2)
+	listed, podman, kube := hexID(11), hexID(12), hexID(13)
+	kubePath := "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234_5678.slice/cri-containerd-" + kube + ".scope"
+	for pid, path := range map[string]string{
+		"111": "/system.slice/docker-" + listed + ".scope",
+		"112": "/machine.slice/libpod-" + podman + ".scope",
+		"113": kubePath,
+	} {
+		h.cgroupV2(t, path, 5000)
+		h.process(t, pid, pid, 0, path)
+	}
+	// A host process in a service cgroup is no container.
+	h.process(t, "114", "host", 0, "/system.slice/cron.service")
+	inv := engine.Inventory{Reachable: true, Generation: 1, Containers: []engine.ContainerInfo{containerInfo(listed, "listed", 111, nil)}}
+	c, _ := newFixtureCollector(t, h, inv)
+	snap := c.Sample(context.Background(), nil)
+	if len(snap.Containers) != 3 {
+		t.Fatalf("got %d containers, want the listed one and two found by the scan: %+v", len(snap.Containers), snap.Containers)
+	}
+	byID := map[string]snapshot.Container{}
+	for _, ct := range snap.Containers {
+		byID[ct.ID] = ct
+	}
+	if l := byID[listed]; l.FoundWithoutEngine || l.Name != "listed" {
+		t.Errorf("the engine's container must keep the engine's name and not be marked: %+v", l)
+	}
+	p := byID[podman]
+	if !p.FoundWithoutEngine || p.Runtime != "podman" || p.Pid == nil || *p.Pid != 112 || p.CPU == nil || p.CPU.UsageNanoseconds != 5_000_000 {
+		t.Errorf("podman container = %+v", p)
+	}
+	k := byID[kube]
+	if !k.FoundWithoutEngine || k.Runtime != "containerd" || k.Pod == nil || k.Pod.UID != "1234-5678" || k.Pod.QoSClass != "burstable" ||
+		k.CgroupPath == nil || *k.CgroupPath != kubePath {
+		t.Errorf("kubernetes container = %+v (pod %+v)", k, k.Pod)
+	}
+
+	// The found container's init exits: it is gone from the next reading without an error.
+	if err := os.RemoveAll(filepath.Join(h.procRoot, "112")); err != nil {
+		t.Fatal(err)
+	}
+	snap = c.Sample(context.Background(), nil)
+	for _, ct := range snap.Containers {
+		if ct.ID == podman {
+			t.Fatalf("a found container whose init exited is still listed: %+v", ct)
+		}
+	}
+}
+
 func TestContainerThatExitsBetweenSamples(t *testing.T) {
 	h := newHostTree(t, 2)
 	id := hexID(9)

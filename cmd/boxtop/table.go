@@ -25,14 +25,20 @@ func writeTable(w io.Writer, snap snapshot.Snapshot) error {
 		if rt.Reachable {
 			fmt.Fprintf(w, "%s %s (API %s) at %s\n", rt.Name, deref(rt.Version), deref(rt.APIVersion), rt.Endpoint)
 		} else {
-			fmt.Fprintf(w, "%s at %s: unreachable: %s\n", rt.Name, rt.Endpoint, deref(rt.Error))
+			fmt.Fprintf(w, "%s unreachable: %s\n", rt.Name, deref(rt.Error))
 		}
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSTATE\tCPU%\tCPU LIMIT\tTHROTTLED%\tMEM\tMEM LIMIT\tMEM%\tOOM\tPIDS\tNET RX/s\tNET TX/s\tIO R/s\tIO W/s\tNAMESPACES")
+	found := false
 	for _, c := range snap.Containers {
-		cols := []string{c.Name, c.State, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", namespaceSummary(c)}
+		state := c.State
+		if c.FoundWithoutEngine {
+			state += "*"
+			found = true
+		}
+		cols := []string{c.Name, state, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", namespaceSummary(c)}
 		if c.CPU != nil {
 			cols[2] = percent(c.CPU.UsagePercent)
 			cols[3] = "none"
@@ -77,6 +83,9 @@ func writeTable(w io.Writer, snap snapshot.Snapshot) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if found {
+		fmt.Fprintln(w, "* found by its cgroup alone: no engine lists it")
 	}
 	for _, c := range snap.Containers {
 		for _, e := range c.Errors {

@@ -29,6 +29,9 @@ type fakeDaemon struct {
 	eventTimes  []time.Time       // when each /events request arrived
 	eventSince  []string          // the since each asked for
 	inspect     map[string][]byte // id -> inspect JSON
+	stats       map[string][]byte // id -> stats JSON
+	statsQuery  []string          // the query of each stats request
+	statsDelay  time.Duration     // how long a stats answer waits, as for the engine's next collection
 	order       []string          // ids in list order
 	eventsFails int               // answer this many more /events requests with 500
 	streams     []chan []byte     // open events streams
@@ -45,6 +48,7 @@ func newFakeDaemon(t testing.TB, inspectFiles ...string) *fakeDaemon {
 		t:       t,
 		counts:  map[string]int{},
 		inspect: map[string][]byte{},
+		stats:   map[string][]byte{},
 		gates:   map[string]chan struct{}{},
 		arrived: map[string]chan struct{}{},
 		quit:    make(chan struct{}),
@@ -90,6 +94,21 @@ func (f *fakeDaemon) put(file string) string {
 	}
 	f.inspect[head.Id] = data
 	return head.Id
+}
+
+// putStats makes the stats of id answer with testdata/stats/file.
+func (f *fakeDaemon) putStats(id, file string) {
+	f.t.Helper()
+	data := readTestdata(f.t, "stats", file)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stats[id] = data
+}
+
+func (f *fakeDaemon) statsQueries() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.statsQuery)
 }
 
 func (f *fakeDaemon) remove(id string) {
@@ -215,6 +234,8 @@ func (f *fakeDaemon) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, f.list())
 	case strings.HasPrefix(path, "/containers/") && strings.HasSuffix(path, "/json"):
 		f.serveInspect(w, strings.TrimSuffix(strings.TrimPrefix(path, "/containers/"), "/json"))
+	case strings.HasPrefix(path, "/containers/") && strings.HasSuffix(path, "/stats"):
+		f.serveStats(w, r, strings.TrimSuffix(strings.TrimPrefix(path, "/containers/"), "/stats"))
 	case path == "/events":
 		f.serveEvents(w, r)
 	default:
@@ -280,6 +301,26 @@ func (f *fakeDaemon) serveInspect(w http.ResponseWriter, id string) {
 		case <-gate:
 		case <-f.quit:
 		}
+	}
+	if !ok {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprintf(w, `{"message":"No such container: %s"}`, id)
+		return
+	}
+	writeJSON(w, data)
+}
+
+func (f *fakeDaemon) serveStats(w http.ResponseWriter, r *http.Request, id string) {
+	f.mu.Lock()
+	data, ok := f.stats[id]
+	f.statsQuery = append(f.statsQuery, r.URL.RawQuery)
+	delay := f.statsDelay
+	f.mu.Unlock()
+	select {
+	case <-time.After(delay):
+	case <-r.Context().Done():
+		return
 	}
 	if !ok {
 		w.Header().Set("Content-Type", "application/json")

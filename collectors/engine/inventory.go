@@ -27,6 +27,12 @@ type EngineInfo struct {
 	// CgroupVersion is 1 or 2; 0 when the engine does not say.
 	CgroupVersion   int
 	OperatingSystem string
+	// Hostname, Kernel, CPUs and MemoryBytes describe the machine the engine runs on, which for
+	// a remote endpoint is not the one boxtop runs on; zero when the engine does not say.
+	Hostname    string
+	Kernel      string
+	CPUs        int
+	MemoryBytes uint64
 }
 
 // ContainerInfo is what the engine knows of one container: its identity and its configuration,

@@ -280,6 +280,12 @@ func engineInfo(ep Endpoint, v client.ServerVersionResult, info system.Info) Eng
 		CgroupDriver:    info.CgroupDriver,
 		StorageDriver:   info.Driver,
 		OperatingSystem: info.OperatingSystem,
+		Hostname:        info.Name,
+		Kernel:          info.KernelVersion,
+		CPUs:            info.NCPU,
+	}
+	if info.MemTotal > 0 {
+		e.MemoryBytes = uint64(info.MemTotal)
 	}
 	if e.Name == "" {
 		e.Name = "docker"

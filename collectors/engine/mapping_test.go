@@ -268,13 +268,15 @@ func TestEngineInfo(t *testing.T) {
 		{
 			name: "Docker 20.10", ep: Endpoint{Host: "unix:///var/run/docker.sock", Runtime: "docker"}, version: "version.json",
 			want: EngineInfo{Name: "docker", Endpoint: "unix:///var/run/docker.sock", Version: "20.10.24+dfsg1", APIVersion: "1.41",
-				CgroupDriver: "cgroupfs", StorageDriver: "overlay2", CgroupVersion: 1, OperatingSystem: "Debian GNU/Linux 12 (bookworm)"},
+				CgroupDriver: "cgroupfs", StorageDriver: "overlay2", CgroupVersion: 1, OperatingSystem: "Debian GNU/Linux 12 (bookworm)",
+				Hostname: "vm", Kernel: "6.18.44-fc-v657", CPUs: 2, MemoryBytes: 25276510208},
 		},
 		{
 			name: "Podman named by its version answer though its socket path does not say so",
 			ep:   Endpoint{Host: "tcp://10.0.0.5:2375", Runtime: "docker"}, version: "podman-version.json",
 			want: EngineInfo{Name: "podman", Endpoint: "tcp://10.0.0.5:2375", Version: "4.3.1", APIVersion: "1.41",
-				CgroupDriver: "cgroupfs", StorageDriver: "overlay2", CgroupVersion: 1, OperatingSystem: "Debian GNU/Linux 12 (bookworm)"},
+				CgroupDriver: "cgroupfs", StorageDriver: "overlay2", CgroupVersion: 1, OperatingSystem: "Debian GNU/Linux 12 (bookworm)",
+				Hostname: "vm", Kernel: "6.18.44-fc-v657", CPUs: 2, MemoryBytes: 25276510208},
 		},
 	}
 	for _, tt := range tests {

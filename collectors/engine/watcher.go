@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +19,7 @@ type daemonAPI interface {
 	ContainerInspect(ctx context.Context, id string, options client.ContainerInspectOptions) (client.ContainerInspectResult, error)
 	NetworkList(ctx context.Context, options client.NetworkListOptions) (client.NetworkListResult, error)
 	Events(ctx context.Context, options client.EventsListOptions) client.EventsResult
+	ContainerStats(ctx context.Context, id string, options client.ContainerStatsOptions) (client.ContainerStatsResult, error)
 	Close() error
 }
 
@@ -33,6 +33,7 @@ type options struct {
 	batchWindow            time.Duration
 	inspectWorkers         int
 	maxEvents              int
+	sshFlags               []string
 }
 
 func defaultOptions() options {
@@ -88,6 +89,14 @@ func WithMaxEvents(n int) Option {
 	}
 }
 
+// WithSSHOptions adds arguments to the ssh command that carries an ssh:// endpoint (for example
+// "-i", KEY or "-o", "StrictHostKeyChecking=no"); the user's ~/.ssh/config applies as well.
+func WithSSHOptions(args ...string) Option {
+	return func(o *options) {
+		o.sshFlags = append(o.sshFlags, args...)
+	}
+}
+
 // Watcher keeps an inventory of one engine's containers and networks: a full sync at start and
 // after every reconnect, then one inspect per changed container as its events arrive. Reading the
 // inventory never calls the engine.
@@ -96,6 +105,13 @@ type Watcher struct {
 	opts    options
 	api     daemonAPI
 	changed chan struct{}
+
+	// life ends at Close, and with it any Stats call still waiting on the engine.
+	life    context.Context
+	endLife context.CancelFunc
+	// stats counts the Stats calls in flight, which Close waits for before closing the client:
+	// a connection opened after that would outlive the watcher (over ssh, a process).
+	stats sync.WaitGroup
 
 	mu        sync.Mutex
 	st        state
@@ -107,7 +123,9 @@ type Watcher struct {
 	closeErr  error
 }
 
-// NewWatcher prepares a watcher for ep without contacting the engine: Start does that.
+// NewWatcher prepares a watcher for ep without contacting the engine: Start does that. An
+// ssh:// endpoint is carried by `ssh HOST docker system dial-stdio`, one ssh process per
+// connection, as the docker CLI does; a tcp:// one is secured by ep.TLS.
 func NewWatcher(ep Endpoint, opts ...Option) (*Watcher, error) {
 	o := defaultOptions()
 	for _, opt := range opts {
@@ -118,22 +136,21 @@ func NewWatcher(ep Endpoint, opts ...Option) (*Watcher, error) {
 	if ep.Runtime == "" {
 		ep.Runtime = guessRuntime(ep.Host)
 	}
-	if strings.HasPrefix(ep.Host, "ssh://") {
-		// The engine client cannot dial ssh by itself; the docker CLI runs ssh for it.
-		return nil, fmt.Errorf("%s at %s: ssh endpoints are not supported; forward the socket (ssh -L /tmp/docker.sock:/var/run/docker.sock HOST) and use --host unix:///tmp/docker.sock", ep.Runtime, ep.Host)
-	}
-	api, err := client.New(client.WithHost(ep.Host))
+	api, err := newClient(ep, o)
 	if err != nil {
-		return nil, fmt.Errorf("%s at %s: %w", ep.Runtime, ep.Host, err)
+		return nil, fmt.Errorf("%s at %s: %w", ep.Runtime, redactHost(ep.Host), err)
 	}
 	return newWatcher(ep, api, o), nil
 }
 
 func newWatcher(ep Endpoint, api daemonAPI, o options) *Watcher {
+	life, endLife := context.WithCancel(context.Background())
 	return &Watcher{
 		ep:      ep,
 		opts:    o,
 		api:     api,
+		life:    life,
+		endLife: endLife,
 		changed: make(chan struct{}, 1),
 		st: state{
 			engine:     EngineInfo{Name: ep.Runtime, Endpoint: ep.Host},
@@ -195,10 +212,12 @@ func (w *Watcher) Close() error {
 		w.closed = true
 		cancel, done := w.cancel, w.done
 		w.mu.Unlock()
+		w.endLife()
 		if cancel != nil {
 			cancel()
 			<-done
 		}
+		w.stats.Wait()
 		w.closeErr = w.api.Close()
 		w.mu.Lock()
 		close(w.changed)

@@ -97,7 +97,8 @@ func TestWatcherSyncsThenReadsWithoutRequests(t *testing.T) {
 		t.Fatalf("after Start: reachable=%v err=%v", inv.Reachable, inv.Err)
 	}
 	wantEngine := EngineInfo{Name: "docker", Endpoint: fake.host, Version: "20.10.24+dfsg1", APIVersion: "1.41",
-		CgroupDriver: "cgroupfs", StorageDriver: "overlay2", CgroupVersion: 1, OperatingSystem: "Debian GNU/Linux 12 (bookworm)"}
+		CgroupDriver: "cgroupfs", StorageDriver: "overlay2", CgroupVersion: 1, OperatingSystem: "Debian GNU/Linux 12 (bookworm)",
+		Hostname: "vm", Kernel: "6.18.44-fc-v657", CPUs: 2, MemoryBytes: 25276510208}
 	if inv.Engine != wantEngine {
 		t.Errorf("engine %+v, want %+v", inv.Engine, wantEngine)
 	}
@@ -447,10 +448,18 @@ func TestWatcherLifecycle(t *testing.T) {
 				t.Errorf("the last known containers are gone: %v", names(inv))
 			}
 		}},
-		{"ssh endpoints are refused with advice", func(t *testing.T) {
-			_, err := NewWatcher(Endpoint{Host: "ssh://ops@build.example", Source: "DOCKER_HOST", Runtime: "docker"})
-			if err == nil || !strings.Contains(err.Error(), "docker at ssh://ops@build.example: ssh endpoints are not supported") {
-				t.Errorf("NewWatcher(ssh://) error %v", err)
+		{"an ssh address is taken without contacting it; a password in it is refused", func(t *testing.T) {
+			w, err := NewWatcher(Endpoint{Host: "ssh://ops@build.example", Source: "DOCKER_HOST", Runtime: "docker"})
+			if err != nil {
+				t.Fatalf("NewWatcher(ssh://ops@build.example): %v", err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			_, err = NewWatcher(Endpoint{Host: "ssh://ops:secret@build.example", Source: "DOCKER_HOST", Runtime: "docker"})
+			if err == nil || !strings.Contains(err.Error(), "docker at ssh://ops:xxxxx@build.example: ") || !strings.Contains(err.Error(), "password") ||
+				strings.Contains(err.Error(), "secret") {
+				t.Errorf("NewWatcher with a password in the URL: error %v", err)
 			}
 		}},
 	}

@@ -86,6 +86,11 @@ type Container struct {
 	StartedAt  *time.Time        `json:"started_at"`
 	CgroupPath *string           `json:"cgroup_path"`
 	Labels     map[string]string `json:"labels,omitempty"`
+	// FoundWithoutEngine marks a container that no engine listed: boxtop found it by its
+	// cgroup alone (an engine that is down or hung, a runtime without an API boxtop speaks).
+	FoundWithoutEngine bool `json:"found_without_engine"`
+	// Pod is the Kubernetes pod the container belongs to, read from its cgroup path.
+	Pod *Pod `json:"pod,omitempty"`
 
 	CPU        *CPU                 `json:"cpu"`
 	Memory     *Memory              `json:"memory"`
@@ -104,6 +109,12 @@ type Container struct {
 
 // Running reports whether the container has an init process to read from.
 func (c *Container) Running() bool { return c.State == "running" && c.Pid != nil && *c.Pid > 0 }
+
+// Pod identifies a Kubernetes pod from the cgroup path alone.
+type Pod struct {
+	UID      string `json:"uid"`
+	QoSClass string `json:"qos_class"` // "guaranteed", "burstable" or "besteffort"
+}
 
 // CPU is the container's CPU use, limit and throttling.
 type CPU struct {

@@ -1,0 +1,76 @@
+package collectors
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/boxtop/boxtop/collectors/discover"
+	"github.com/boxtop/boxtop/collectors/engine"
+	"github.com/boxtop/boxtop/collectors/snapshot"
+)
+
+// scanEvery is how often /proc is scanned for containers no engine lists. A scan reads every
+// process's cgroup file, so it is not done per tick; a container found only by the scan that
+// exits is dropped at once (its init pid is gone) and a new one waits for the next scan, or
+// for an engine event, which triggers a scan too.
+const scanEvery = 5 * time.Second
+
+// scanState remembers the last scan.
+type scanState struct {
+	at         time.Time
+	generation uint64
+	found      []discover.Found
+	err        error
+}
+
+// scanIfDue scans /proc when the last scan is older than scanEvery or the engine's inventory
+// changed since.
+func (c *Collector) scanIfDue(ctx context.Context, now time.Time, generation uint64) {
+	s := &c.scan
+	if !s.at.IsZero() && now.Sub(s.at) < scanEvery && s.generation == generation {
+		return
+	}
+	s.at, s.generation = now, generation
+	s.found, s.err = discover.Scan(ctx, c.opts.ProcRoot)
+}
+
+// foundOnly returns what the scan found that no engine listed, as inventory entries, in the
+// scan's order, with what the path alone tells (runtime, pod).
+func (c *Collector) foundOnly(listed map[string]bool) []foundContainer {
+	var out []foundContainer
+	for _, f := range c.scan.found {
+		if listed[f.ID] || f.InitPid <= 0 {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(c.opts.ProcRoot, strconv.Itoa(f.InitPid))); err != nil {
+			continue // exited since the scan
+		}
+		out = append(out, foundContainer{
+			info:  engine.ContainerInfo{ID: f.ID, Name: f.Name, State: "running", Pid: f.InitPid},
+			found: f,
+		})
+	}
+	return out
+}
+
+type foundContainer struct {
+	info  engine.ContainerInfo
+	found discover.Found
+}
+
+// markFound fills what a scanned container has instead of an engine's word.
+func markFound(ct *snapshot.Container, f discover.Found) {
+	ct.Runtime = f.Runtime
+	ct.FoundWithoutEngine = true
+	ct.Security = nil // no configuration to report: only the kernel's view
+	ct.Network.Mode = ""
+	if f.PodUID != "" {
+		ct.Pod = &snapshot.Pod{UID: f.PodUID, QoSClass: f.QoSClass}
+	}
+}
+
+func scanError(err error) string { return fmt.Sprintf("container scan of /proc: %v", err) }
