@@ -1,8 +1,9 @@
-// Package collectors assembles one Snapshot from boxtop's sources: the engine's inventory (kept
-// current by its events stream, never polled per tick), the container's cgroup files (kept open
-// and re-read), its /proc entries and its network namespace. The sources live in their own
-// packages; this one only joins them and derives what needs every container at once (who shares
-// a namespace, a mount or a network with whom).
+// Package collectors assembles one Snapshot from boxtop's sources: the engines' inventories (kept
+// current by their events streams, never polled per tick), the containers' cgroup files (kept
+// open and re-read), their /proc entries and network namespaces, and a scan of /proc for
+// containers no engine lists. The sources live in their own packages; this one only joins them
+// and derives what needs every container at once (who shares a namespace, a mount or a network
+// with whom).
 package collectors
 
 import (
@@ -26,8 +27,8 @@ import (
 type Options struct {
 	ProcRoot   string // default "/proc"
 	CgroupRoot string // default "/sys/fs/cgroup"
-	// Host is the engine endpoint; "" resolves it from DOCKER_HOST, the docker context, then the
-	// default sockets.
+	// Host is the engine endpoint; "" means every local engine socket that exists (Docker,
+	// Podman), unless DOCKER_HOST or a docker context names one.
 	Host string
 	// Processes reads every container's processes on every Sample (the snapshot command);
 	// otherwise only those of the containers Sample is asked for.
@@ -35,9 +36,9 @@ type Options struct {
 	// MeasureWritableLayers sums every running container's writable layer on every Sample
 	// (`snapshot --size`). It walks directories: never for a live view.
 	MeasureWritableLayers bool
-	// StartInBackground returns from New before the engine's first inventory arrives, so a
-	// viewer can draw at once; Changed fires when it is in. Otherwise New waits for it (bounded
-	// by the watcher's start timeout), as a one-shot reading must.
+	// StartInBackground returns from New before the engines' first inventories arrive, so a
+	// viewer can draw at once; Changed fires when they are in. Otherwise New waits for them
+	// (bounded by the watcher's start timeout), as a one-shot reading must.
 	StartInBackground bool
 	// Home and Getenv resolve the engine endpoint; defaults are the user's home and os.Getenv.
 	Home   string
@@ -52,11 +53,13 @@ type Collector struct {
 	host          snapshot.Host
 	hostNS        map[string]proc.NS
 	hostNetns     string
-	endpoint      engine.Endpoint
-	source        inventorySource // nil when no endpoint could be resolved
-	sourceErr     error
-	stop          context.CancelFunc
-	started       chan struct{} // closed when the watcher's Start has returned
+	engines       []*engineSource
+	endpointsErr  error // no endpoint could be worked out at all
+	// remote is true when the one engine is on another machine: nothing local is read then.
+	remote  bool
+	changed <-chan struct{}
+	stop    context.CancelFunc
+	done    sync.WaitGroup
 
 	mu      sync.Mutex
 	tracked map[string]*tracked
@@ -64,17 +67,9 @@ type Collector struct {
 	scan    scanState
 }
 
-// inventorySource is what the collector needs of an engine: its inventory, without an API
-// call, and word when it changed. engine.Watcher is one; tests use a fake.
-type inventorySource interface {
-	Inventory() engine.Inventory
-	Changed() <-chan struct{}
-	Close() error
-}
-
-// New prepares a Collector: reads the host facts, resolves the engine endpoint and takes the
+// New prepares a Collector: reads the host facts, finds the engine endpoints and takes each
 // engine's first inventory. An engine that cannot be reached is not an error: the snapshots say
-// so in their runtimes, and the watcher keeps trying in the background.
+// so in their runtimes, and its watcher keeps trying in the background.
 func New(ctx context.Context, opts Options) (*Collector, error) {
 	if opts.ProcRoot == "" {
 		opts.ProcRoot = "/proc"
@@ -89,30 +84,35 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 		opts.Home, _ = os.UserHomeDir()
 	}
 	c := newCollector(ctx, opts)
-	ep, err := engine.ResolveEndpoint(opts.Host, opts.Getenv, opts.Home)
+	endpoints, err := engine.DiscoverEndpoints(opts.Host, opts.Getenv, opts.Home, nil)
 	if err != nil {
-		c.sourceErr = err
-		return c, nil
-	}
-	c.endpoint = ep
-	w, err := engine.NewWatcher(ep)
-	if err != nil {
-		c.sourceErr = err
+		c.endpointsErr = err
 		return c, nil
 	}
 	watchCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	c.stop = stop
-	c.source = w
-	c.started = make(chan struct{})
-	if opts.StartInBackground {
-		go func() {
-			defer close(c.started)
+	for _, ep := range endpoints {
+		es := &engineSource{endpoint: ep}
+		c.engines = append(c.engines, es)
+		w, err := engine.NewWatcher(ep)
+		if err != nil {
+			es.err = err
+			continue
+		}
+		es.source = w
+		c.done.Add(1)
+		start := func() {
+			defer c.done.Done()
 			w.Start(watchCtx)
-		}()
-	} else {
-		w.Start(watchCtx)
-		close(c.started)
+		}
+		if opts.StartInBackground {
+			go start()
+		} else {
+			start()
+		}
 	}
+	c.remote = len(endpoints) == 1 && endpoints[0].Remote
+	c.changed = c.fanIn(watchCtx)
 	return c, nil
 }
 
@@ -152,23 +152,60 @@ func hostNetnsPath(procRoot, ref string) string {
 	return filepath.Join(procRoot, "self", "ns", "net")
 }
 
-// Changed fires when the engine's inventory changed, so a viewer can sample at once.
-func (c *Collector) Changed() <-chan struct{} {
-	if c.source == nil {
-		return nil
+// fanIn merges the engines' change notifications into one channel, coalesced like theirs.
+func (c *Collector) fanIn(ctx context.Context) <-chan struct{} {
+	var chans []<-chan struct{}
+	for _, es := range c.engines {
+		if es.source != nil {
+			chans = append(chans, es.source.Changed())
+		}
 	}
-	return c.source.Changed()
+	switch len(chans) {
+	case 0:
+		return nil
+	case 1:
+		return chans[0]
+	}
+	out := make(chan struct{}, 1)
+	for _, ch := range chans {
+		c.done.Add(1)
+		go func(ch <-chan struct{}) {
+			defer c.done.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case _, ok := <-ch:
+					if !ok {
+						return
+					}
+					select {
+					case out <- struct{}{}:
+					default:
+					}
+				}
+			}
+		}(ch)
+	}
+	return out
 }
 
-// Close stops the engine watcher and closes every kept-open file.
+// Changed fires when an engine's inventory changed, so a viewer can sample at once.
+func (c *Collector) Changed() <-chan struct{} { return c.changed }
+
+// Close stops the engine watchers and closes every kept-open file.
 func (c *Collector) Close() error {
 	if c.stop != nil {
 		c.stop()
-		<-c.started
 	}
-	var err error
-	if c.source != nil {
-		err = c.source.Close()
+	c.done.Wait()
+	var first error
+	for _, es := range c.engines {
+		if es.source != nil {
+			if err := es.source.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -176,7 +213,7 @@ func (c *Collector) Close() error {
 		t.close()
 		delete(c.tracked, id)
 	}
-	return err
+	return first
 }
 
 // Sample takes one reading, with rates against the previous Sample (nil rates on the first).
@@ -192,39 +229,88 @@ func (c *Collector) Sample(ctx context.Context, processesFor []string) snapshot.
 
 func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Snapshot {
 	now := time.Now()
-	var inv engine.Inventory
-	if c.source != nil {
-		inv = c.source.Inventory()
-	}
-	snap := snapshot.Snapshot{
-		Schema:   snapshot.Schema,
-		Time:     now,
-		Host:     c.hostFacts(inv),
-		Runtimes: []snapshot.Runtime{c.runtime(inv)},
-		Events:   inv.Events,
-	}
+	invs := c.inventories()
+	snap := snapshot.Snapshot{Schema: snapshot.Schema, Time: now, Host: c.hostFacts(invs)}
 	wantProcs := make(map[string]bool, len(processesFor))
 	for _, id := range processesFor {
 		wantProcs[id] = true
 	}
-	c.pollMounts()
-	seen := make(map[string]bool, len(inv.Containers))
-	snap.Containers = make([]snapshot.Container, 0, len(inv.Containers))
-	for i := range inv.Containers {
-		info := &inv.Containers[i]
-		seen[info.ID] = true
-		ct := containerFromInventory(info)
-		ct.Runtime = snap.Runtimes[0].Name
-		if ctx.Err() != nil {
-			ct.Errors = append(ct.Errors, fmt.Sprintf("not read: %v", ctx.Err()))
-		} else if info.State == "running" && info.Pid > 0 {
-			c.readRunning(&ct, info, inv.Generation, c.opts.Processes || wantProcs[info.ID])
-		} else {
-			c.forget(info.ID)
-		}
-		snap.Containers = append(snap.Containers, ct)
+	if !c.remote {
+		c.pollMounts()
 	}
-	c.scanIfDue(ctx, now, inv.Generation)
+	seen := map[string]bool{}
+	networks := map[string][]engine.NetworkInfo{}
+	var generation uint64
+	for i, es := range c.engines {
+		inv := invs[i]
+		rt := es.runtime(inv)
+		snap.Runtimes = append(snap.Runtimes, rt)
+		snap.Events = append(snap.Events, inv.Events...)
+		networks[rt.Name] = inv.Networks
+		generation += inv.Generation
+		var remoteIDs []string
+		first := len(snap.Containers)
+		for j := range inv.Containers {
+			info := &inv.Containers[j]
+			seen[info.ID] = true
+			ct := containerFromInventory(info)
+			ct.Runtime = rt.Name
+			running := info.State == "running" && info.Pid > 0
+			switch {
+			case ctx.Err() != nil:
+				ct.Errors = append(ct.Errors, fmt.Sprintf("not read: %v", ctx.Err()))
+			case c.remote:
+				if running {
+					remoteIDs = append(remoteIDs, info.ID)
+				}
+			case running:
+				c.readRunning(&ct, info, inv.Generation, c.opts.Processes || wantProcs[info.ID])
+			default:
+				c.forget(info.ID)
+			}
+			snap.Containers = append(snap.Containers, ct)
+		}
+		if len(remoteIDs) > 0 {
+			readRemote(ctx, es.source, snap.Containers[first:], remoteIDs)
+		}
+	}
+	if c.endpointsErr != nil {
+		msg := c.endpointsErr.Error()
+		snap.Runtimes = append(snap.Runtimes, snapshot.Runtime{Name: "docker", Endpoint: c.opts.Host, Error: &msg})
+	}
+	if !c.remote {
+		c.addFoundOnly(ctx, &snap, now, generation, seen, wantProcs)
+	}
+	for id := range c.tracked {
+		if !seen[id] {
+			c.forget(id)
+		}
+	}
+	sortEvents(snap.Events)
+	relate(&snap, networks)
+	if snap.Host.CgroupDriver == nil {
+		snap.Host.CgroupDriver = driverFromContainers(snap.Containers)
+	}
+	if c.opts.MeasureWritableLayers && !c.remote {
+		c.measureWritableLayers(ctx, snap.Containers)
+	}
+	return snap
+}
+
+// inventories asks each engine's watcher for its inventory: a copy, no API call.
+func (c *Collector) inventories() []engine.Inventory {
+	invs := make([]engine.Inventory, len(c.engines))
+	for i, es := range c.engines {
+		if es.source != nil {
+			invs[i] = es.source.Inventory()
+		}
+	}
+	return invs
+}
+
+// addFoundOnly appends the containers the /proc scan finds that no engine listed.
+func (c *Collector) addFoundOnly(ctx context.Context, snap *snapshot.Snapshot, now time.Time, generation uint64, seen, wantProcs map[string]bool) {
+	c.scanIfDue(ctx, now, generation)
 	if c.scan.err != nil {
 		snap.Host.Errors = append(snap.Host.Errors, scanError(c.scan.err))
 	}
@@ -232,25 +318,12 @@ func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Sn
 		seen[fc.info.ID] = true
 		ct := containerFromInventory(&fc.info)
 		markFound(&ct, fc.found)
-		c.readRunning(&ct, &fc.info, inv.Generation, c.opts.Processes || wantProcs[fc.info.ID])
+		c.readRunning(&ct, &fc.info, generation, c.opts.Processes || wantProcs[fc.info.ID])
 		if ct.Namespaces["net"].SharedWithHost {
 			ct.Network.Mode = "host"
 		}
 		snap.Containers = append(snap.Containers, ct)
 	}
-	for id := range c.tracked {
-		if !seen[id] {
-			c.forget(id)
-		}
-	}
-	relate(&snap, inv.Networks)
-	if snap.Host.CgroupDriver == nil {
-		snap.Host.CgroupDriver = driverFromContainers(snap.Containers)
-	}
-	if c.opts.MeasureWritableLayers {
-		c.measureWritableLayers(ctx, snap.Containers)
-	}
-	return snap
 }
 
 func (c *Collector) measureWritableLayers(ctx context.Context, cs []snapshot.Container) {
@@ -293,46 +366,22 @@ func (c *Collector) pollMounts() {
 	pollMountTables(tables)
 }
 
-func (c *Collector) hostFacts(inv engine.Inventory) snapshot.Host {
+// hostFacts is the header: the local machine's facts, or for a remote engine what it reports
+// of its own host (its namespaces cannot be seen from here).
+func (c *Collector) hostFacts(invs []engine.Inventory) snapshot.Host {
 	h := c.host
 	h.Errors = append(make([]string, 0, len(c.host.Errors)), c.host.Errors...)
-	if inv.Engine.CgroupDriver != "" {
-		d := inv.Engine.CgroupDriver
-		h.CgroupDriver = &d
+	for _, inv := range invs {
+		if d := inv.Engine.CgroupDriver; d != "" && h.CgroupDriver == nil {
+			h.CgroupDriver = &d
+		}
 	}
+	if !c.remote || len(invs) == 0 {
+		return h
+	}
+	e := invs[0].Engine
+	h = snapshot.Host{Hostname: e.Hostname, Kernel: e.Kernel, CgroupVersion: e.CgroupVersion, CgroupDriver: h.CgroupDriver,
+		CPUs: e.CPUs, MemoryBytes: e.MemoryBytes, Namespaces: map[string]uint64{}, Remote: true,
+		NamespacesReference: "not available for a remote host", Errors: []string{}}
 	return h
-}
-
-func (c *Collector) runtime(inv engine.Inventory) snapshot.Runtime {
-	rt := snapshot.Runtime{Name: c.endpoint.Runtime, Endpoint: c.endpoint.Host}
-	if rt.Name == "" {
-		rt.Name = "docker"
-	}
-	if c.sourceErr != nil {
-		msg := c.sourceErr.Error()
-		rt.Error = &msg
-		return rt
-	}
-	if inv.Engine.Name != "" {
-		rt.Name = inv.Engine.Name
-	}
-	rt.Reachable = inv.Reachable
-	if v := inv.Engine.Version; v != "" {
-		rt.Version = &v
-	}
-	if v := inv.Engine.APIVersion; v != "" {
-		rt.APIVersion = &v
-	}
-	if v := inv.Engine.CgroupDriver; v != "" {
-		rt.CgroupDriver = &v
-	}
-	switch {
-	case inv.Err != nil:
-		msg := inv.Err.Error()
-		rt.Error = &msg
-	case !inv.Reachable:
-		msg := "no answer yet from " + c.endpoint.Host
-		rt.Error = &msg
-	}
-	return rt
 }

@@ -21,11 +21,28 @@ type fakeSource struct {
 	asked   atomic.Int64
 	changed chan struct{}
 	closed  atomic.Bool
+	// stats is what StatsEach answers, by container id.
+	stats      map[string]engine.Stats
+	statsCalls atomic.Int64
 }
 
 func (f *fakeSource) Inventory() engine.Inventory { f.asked.Add(1); return f.inv }
 func (f *fakeSource) Changed() <-chan struct{}    { return f.changed }
 func (f *fakeSource) Close() error                { f.closed.Store(true); return nil }
+
+// StatsEach answers from f.stats; the remote path is the only caller.
+func (f *fakeSource) StatsEach(ctx context.Context, ids []string) ([]engine.Stats, []error) {
+	f.statsCalls.Add(1)
+	out, errs := make([]engine.Stats, len(ids)), make([]error, len(ids))
+	for i, id := range ids {
+		s, ok := f.stats[id]
+		if !ok {
+			errs[i] = engine.ErrNotRunning
+		}
+		out[i] = s
+	}
+	return out, errs
+}
 
 // hostTree is a fixture of one host: a /proc and a cgroup v2 (or v1) tree in a temp dir, written
 // in the kernel's formats, with the containers' inits and their namespace links.
@@ -158,7 +175,8 @@ func hexID(n int) string { return fmt.Sprintf("%064x", n) }
 func newFixtureCollector(t testing.TB, h *hostTree, inv engine.Inventory) (*Collector, *fakeSource) {
 	c := newCollector(context.Background(), Options{ProcRoot: h.procRoot, CgroupRoot: h.cgroupRoot, Getenv: func(string) string { return "" }})
 	src := &fakeSource{inv: inv, changed: make(chan struct{})}
-	c.source = src
+	c.engines = []*engineSource{{endpoint: engine.Endpoint{Host: "unix:///fake/docker.sock", Runtime: "docker"}, source: src}}
+	c.changed = src.changed
 	t.Cleanup(func() { c.Close() })
 	return c, src
 }
@@ -480,5 +498,49 @@ func TestNewWithDeadEngine(t *testing.T) {
 	}
 	if snap.Host.Hostname != "fixture-host" || len(snap.Containers) != 0 {
 		t.Fatalf("host facts should still be read: %+v", snap.Host)
+	}
+}
+
+// TestRemoteEngineReadsStatsOnly: a remote engine's containers get their figures from the
+// stats API, one batch per reading, and nothing local (cgroups, /proc, the scan) is read for
+// them, since local pids are another machine's.
+func TestRemoteEngineReadsStatsOnly(t *testing.T) {
+	h := newHostTree(t, 2)
+	// A local container the scan would find: in remote mode it must not show.
+	local := hexID(21)
+	h.cgroupV2(t, "/system.slice/docker-"+local+".scope", 1)
+	h.process(t, "121", "121", 0, "/system.slice/docker-"+local+".scope")
+	remoteID, stopped := hexID(22), hexID(23)
+	limit := uint64(64 << 20)
+	inv := engine.Inventory{Reachable: true, Generation: 1,
+		Engine: engine.EngineInfo{Name: "docker", Hostname: "far-away", Kernel: "6.1.0", CPUs: 16, MemoryBytes: 1 << 36, CgroupVersion: 2, CgroupDriver: "systemd"},
+		Containers: []engine.ContainerInfo{
+			containerInfo(remoteID, "remote-web", 121, nil), // the same pid as the local process, on purpose
+			containerInfo(stopped, "remote-gone", 999, nil),
+		}}
+	c, src := newFixtureCollector(t, h, inv)
+	c.remote = true
+	src.stats = map[string]engine.Stats{remoteID: {
+		CPU:      &snapshot.CPU{UsageNanoseconds: 1e9},
+		Memory:   &snapshot.Memory{UsageBytes: 1 << 20, WorkingSetBytes: 1 << 19, LimitBytes: &limit},
+		Networks: map[string]engine.NetCounters{"eth0": {RxBytes: 10, TxBytes: 20}},
+	}}
+	snap := c.Sample(context.Background(), nil)
+	if !snap.Host.Remote || snap.Host.Hostname != "far-away" || snap.Host.CPUs != 16 || len(snap.Host.Namespaces) != 0 {
+		t.Errorf("host = %+v, want the remote engine's host", snap.Host)
+	}
+	if len(snap.Containers) != 2 || src.statsCalls.Load() != 1 {
+		t.Fatalf("containers %d (want the engine's 2, no scan), stats batches %d (want 1)", len(snap.Containers), src.statsCalls.Load())
+	}
+	w := snap.Containers[0]
+	if w.CPU == nil || w.CPU.UsageNanoseconds != 1e9 || *w.Memory.LimitBytes != limit || w.Namespaces != nil || w.CgroupPath != nil ||
+		len(w.Network.Interfaces) != 1 || w.Network.Interfaces[0].TxBytes != 20 {
+		t.Errorf("remote container = %+v", w)
+	}
+	if g := snap.Containers[1]; len(g.Errors) != 1 || g.Errors[0] != "stopped while being read" {
+		t.Errorf("a container that stopped mid-read: %v", g.Errors)
+	}
+	if len(c.tracked) != 0 {
+		t.Error("no local files may be opened for a remote engine")
 	}
 }

@@ -11,10 +11,10 @@ import (
 
 // relate fills what needs every container at once: who shares a namespace, a mount source or a
 // network with whom.
-func relate(snap *snapshot.Snapshot, networks []engine.NetworkInfo) {
+func relate(snap *snapshot.Snapshot, networksByRuntime map[string][]engine.NetworkInfo) {
 	shareNamespaces(snap.Containers)
 	shareMounts(snap.Containers)
-	networkMembers(snap.Containers, networks)
+	networkMembers(snap.Containers, networksByRuntime)
 }
 
 type nsKey struct {
@@ -102,24 +102,26 @@ func SensitivePath(source string) string {
 	return ""
 }
 
-// networkMembers lists, for each network a container is on, every container on it, from the
-// engine's view of the network.
-func networkMembers(cs []snapshot.Container, networks []engine.NetworkInfo) {
+// networkMembers lists, for each network a container is on, every container on it, from its
+// engine's view of the network (two engines may each have a network called "bridge").
+func networkMembers(cs []snapshot.Container, networksByRuntime map[string][]engine.NetworkInfo) {
 	names := make(map[string]string, len(cs))
 	for _, c := range cs {
 		names[c.ID] = c.Name
 	}
-	byKey := make(map[string]*engine.NetworkInfo, 2*len(networks))
-	for i := range networks {
-		byKey["id:"+networks[i].ID] = &networks[i]
-		byKey["name:"+networks[i].Name] = &networks[i]
+	byKey := map[string]*engine.NetworkInfo{}
+	for runtime, networks := range networksByRuntime {
+		for i := range networks {
+			byKey[runtime+" id:"+networks[i].ID] = &networks[i]
+			byKey[runtime+" name:"+networks[i].Name] = &networks[i]
+		}
 	}
 	for i := range cs {
 		for j := range cs[i].Networks {
 			m := &cs[i].Networks[j]
-			n, ok := byKey["id:"+m.ID]
+			n, ok := byKey[cs[i].Runtime+" id:"+m.ID]
 			if !ok {
-				n, ok = byKey["name:"+m.Name]
+				n, ok = byKey[cs[i].Runtime+" name:"+m.Name]
 			}
 			if !ok { // created moments ago; the next network event brings it
 				m.Containers = []string{cs[i].Name}

@@ -43,7 +43,11 @@ func sameIdentity(a, b *snapshot.Container) bool {
 	if a.StartedAt != nil && b.StartedAt != nil && !a.StartedAt.Equal(*b.StartedAt) {
 		return false
 	}
-	return a.CgroupPath != nil && b.CgroupPath != nil && *a.CgroupPath == *b.CgroupPath
+	// A remote engine's containers have no cgroup path here: pid and start time must do.
+	if a.CgroupPath == nil || b.CgroupPath == nil {
+		return a.CgroupPath == nil && b.CgroupPath == nil
+	}
+	return *a.CgroupPath == *b.CgroupPath
 }
 
 func containerRates(prev, cur snapshot.Container, elapsed time.Duration) snapshot.Container {

@@ -57,8 +57,11 @@ type Host struct {
 	Namespaces map[string]uint64 `json:"namespaces"`
 	// NamespacesReference says whose links Namespaces were read from: "pid 1", or when PID 1's
 	// links cannot be read, another process known to run in the host's namespaces.
-	NamespacesReference string   `json:"namespaces_reference"`
-	Errors              []string `json:"errors"`
+	NamespacesReference string `json:"namespaces_reference"`
+	// Remote is true when the engine is on another machine: the host is the engine's, and what
+	// needs its /proc or cgroup files (namespaces, processes, pressure) is not available.
+	Remote bool     `json:"remote"`
+	Errors []string `json:"errors"`
 }
 
 // Runtime is one container engine boxtop tried to reach.
