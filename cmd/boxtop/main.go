@@ -17,9 +17,11 @@ import (
 const usage = `boxtop: see inside the containers on this host (read-only)
 
 Usage:
-  boxtop [flags]                  the live TUI
-  boxtop snapshot [--json] [--size] [flags]
-                                  one reading on stdout, rates over --interval
+  boxtop [flags]                          the live TUI
+  boxtop snapshot [--json] [--size]       one reading on stdout, rates over --interval
+  boxtop snapshot --from FILE [--at TIME] one reading of a recording (the last, or the one at TIME)
+  boxtop record -o FILE [--duration D]    append a reading every --interval to FILE until ctrl+c
+  boxtop replay FILE                      browse a recording in the TUI
 
 Flags (every command):
 `
@@ -34,6 +36,10 @@ type config struct {
 	cgroupRoot string
 	json       bool
 	size       bool
+	output     string        // record -o
+	duration   time.Duration // record --duration
+	file       string        // replay FILE
+	from, at   string        // snapshot --from FILE --at TIME
 }
 
 func main() {
@@ -54,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cfg.command {
 	case "snapshot":
 		err = runSnapshot(ctx, cfg, stdout, stderr)
+	case "record":
+		err = runRecord(ctx, cfg, stderr)
+	case "replay":
+		err = runReplay(ctx, cfg, stderr)
 	case "":
 		err = runTUI(ctx, cfg)
 	}
@@ -64,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-var commands = map[string]bool{"snapshot": true}
+var commands = map[string]bool{"snapshot": true, "record": true, "replay": true}
 
 // parseArgs accepts the command anywhere among the flags: `boxtop --json snapshot` and
 // `boxtop snapshot --json` mean the same.
@@ -83,6 +93,10 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.cgroupRoot, "cgroup-root", "/sys/fs/cgroup", "the host's cgroup mount")
 	fs.BoolVar(&cfg.json, "json", false, "snapshot: print the JSON document instead of a table")
 	fs.BoolVar(&cfg.size, "size", false, "snapshot: measure each container's writable layer (walks its files)")
+	fs.StringVar(&cfg.from, "from", "", "snapshot: read from this recording instead of the host")
+	fs.StringVar(&cfg.at, "at", "", "snapshot --from: the reading at this time (RFC 3339, 14:05:00, or +90s from the start)")
+	fs.StringVar(&cfg.output, "o", "", "record: the file to write (.bxr)")
+	fs.DurationVar(&cfg.duration, "duration", 0, "record: stop after this long (default: until ctrl+c)")
 
 	rest := args
 	for {
@@ -93,16 +107,32 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 		if len(rest) == 0 {
 			break
 		}
-		if cfg.command != "" || !commands[rest[0]] {
+		switch {
+		case cfg.command == "replay" && cfg.file == "":
+			cfg.file, rest = rest[0], rest[1:]
+		case cfg.command != "" || !commands[rest[0]]:
 			return cfg, fmt.Errorf("unknown command or argument %q (try boxtop --help)", rest[0])
+		default:
+			cfg.command, rest = rest[0], rest[1:]
 		}
-		cfg.command, rest = rest[0], rest[1:]
 	}
 	if cfg.interval < 100*time.Millisecond {
 		return cfg, fmt.Errorf("--interval %v is too short: 100ms at least", cfg.interval)
 	}
-	if (cfg.json || cfg.size) && cfg.command != "snapshot" {
-		return cfg, errors.New("--json and --size go with the snapshot command")
+	if (cfg.json || cfg.size || cfg.from != "" || cfg.at != "") && cfg.command != "snapshot" {
+		return cfg, errors.New("--json, --size, --from and --at go with the snapshot command")
+	}
+	if cfg.at != "" && cfg.from == "" {
+		return cfg, errors.New("--at goes with --from FILE")
+	}
+	if (cfg.output != "" || cfg.duration != 0) && cfg.command != "record" {
+		return cfg, errors.New("-o and --duration go with the record command")
+	}
+	if cfg.command == "record" && cfg.output == "" {
+		return cfg, errors.New("record needs -o FILE")
+	}
+	if cfg.command == "replay" && cfg.file == "" {
+		return cfg, errors.New("replay needs a FILE, e.g. boxtop replay testdata/demo.bxr")
 	}
 	return cfg, nil
 }

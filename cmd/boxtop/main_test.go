@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,7 +25,14 @@ func TestParseArgs(t *testing.T) {
 		{name: "unknown command", args: []string{"frobnicate"}, wantErr: `unknown command or argument "frobnicate"`},
 		{name: "two commands", args: []string{"snapshot", "snapshot"}, wantErr: "unknown command"},
 		{name: "interval too short", args: []string{"--interval", "1ms"}, wantErr: "too short"},
-		{name: "json without snapshot", args: []string{"--json"}, wantErr: "--json and --size go with the snapshot command"},
+		{name: "json without snapshot", args: []string{"--json"}, wantErr: "--json, --size, --from and --at go with the snapshot command"},
+		{name: "record", args: []string{"record", "-o", "x.bxr", "--duration", "1m"}, want: config{command: "record", output: "x.bxr", duration: time.Minute, interval: time.Second, procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup"}},
+		{name: "record without -o", args: []string{"record"}, wantErr: "record needs -o FILE"},
+		{name: "replay", args: []string{"replay", "demo.bxr", "--no-color"}, want: config{command: "replay", file: "demo.bxr", noColor: true, interval: time.Second, procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup"}},
+		{name: "replay without a file", args: []string{"replay"}, wantErr: "replay needs a FILE"},
+		{name: "replay with two files", args: []string{"replay", "a", "b"}, wantErr: `unknown command or argument "b"`},
+		{name: "snapshot from a recording", args: []string{"snapshot", "--from", "d.bxr", "--at", "+5s"}, want: config{command: "snapshot", from: "d.bxr", at: "+5s", interval: time.Second, procRoot: "/proc", cgroupRoot: "/sys/fs/cgroup"}},
+		{name: "at without from", args: []string{"snapshot", "--at", "+5s"}, wantErr: "--at goes with --from"},
 		{name: "bad flag", args: []string{"--nope"}, wantErr: "flag provided but not defined"},
 	}
 	for _, tt := range tests {
@@ -91,5 +99,65 @@ func TestSnapshotWithoutEngine(t *testing.T) {
 		} else if !strings.Contains(stdout.String(), "unreachable") || !strings.Contains(stdout.String(), "kernel") {
 			t.Errorf("table output:\n%s", stdout.String())
 		}
+	}
+}
+
+// TestRecordThenReadBack records a few readings (of the host alone: no engine answers), reads
+// them back by time, and checks that a recording cut short by a crash still reads.
+func TestRecordThenReadBack(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	file := filepath.Join(dir, "r.bxr")
+	var stderr bytes.Buffer
+	args := []string{"record", "-o", file, "--interval", "100ms", "--duration", "750ms", "--host", "unix://" + filepath.Join(dir, "none.sock")}
+	if code := run(context.Background(), args, &bytes.Buffer{}, &stderr); code != 0 {
+		t.Fatalf("record: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "recorded ") {
+		t.Fatalf("record should say how many readings it wrote: %q", stderr.String())
+	}
+	read := func(extra ...string) (map[string]any, string) {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"snapshot", "--json", "--from", file}, extra...)
+		if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+			return nil, stderr.String()
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+			t.Fatalf("not JSON: %v", err)
+		}
+		return doc, stderr.String()
+	}
+	last, _ := read()
+	first, _ := read("--at", "+0s")
+	if last == nil || first == nil || last["schema"] != "boxtop.snapshot/v1" {
+		t.Fatalf("could not read the recording back: %v %v", last, first)
+	}
+	if first["time"] == last["time"] {
+		t.Fatalf("--at +0s and the last reading are the same reading (%v): the recording holds one reading?", first["time"])
+	}
+	if first["interval_seconds"].(float64) <= 0 {
+		t.Errorf("recorded readings carry their rates: interval_seconds = %v", first["interval_seconds"])
+	}
+	if _, msg := read("--at", "1999-01-01T00:00:00Z"); !strings.Contains(msg, "before the recording starts") {
+		t.Errorf("an --at before the start: %q", msg)
+	}
+
+	// Cut the file inside its last reading, as a crash would.
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, data[:len(data)-3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if doc, msg := read(); doc == nil || !strings.Contains(msg, "cut short while recording") {
+		t.Fatalf("a cut file should still read, with a warning naming the cut: doc %v, stderr %q", doc != nil, msg)
+	}
+	if err := os.WriteFile(file, []byte("not a recording at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, msg := read(); !strings.Contains(msg, file) || !strings.Contains(msg, "not a boxtop recording") {
+		t.Fatalf("a file that is no recording: %q", msg)
 	}
 }

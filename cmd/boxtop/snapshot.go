@@ -14,6 +14,16 @@ import (
 // runSnapshot takes two readings --interval apart so that rates are filled, and prints the
 // second one. An engine that cannot be reached is said on stderr; the host facts still print.
 func runSnapshot(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	if cfg.from != "" {
+		snap, err := readingFrom(cfg, stderr)
+		if err != nil {
+			return err
+		}
+		if cfg.json {
+			return writeJSON(stdout, snap)
+		}
+		return writeTable(stdout, snap)
+	}
 	col, err := collectors.New(ctx, collectors.Options{
 		ProcRoot: cfg.procRoot, CgroupRoot: cfg.cgroupRoot, Host: cfg.host, Processes: true,
 		MeasureWritableLayers: cfg.size,

@@ -91,8 +91,8 @@ func (w *Writer) Append(s snapshot.Snapshot) error {
 		return fmt.Errorf("%s: reading time %v is outside what a recording stores (1678 to 2262)", w.name, s.Time)
 	}
 	if w.count > 0 && s.Time.Before(w.lastTime) {
-		return fmt.Errorf("%s: reading at %s is earlier than the previous one at %s (did the clock step back?)",
-			w.name, s.Time.Format(time.RFC3339Nano), w.lastTime.Format(time.RFC3339Nano))
+		return &clockError{fmt.Sprintf("%s: reading at %s is earlier than the previous one at %s (did the clock step back?)",
+			w.name, s.Time.Format(time.RFC3339Nano), w.lastTime.Format(time.RFC3339Nano))}
 	}
 	doc, err := json.Marshal(s)
 	if err != nil {
@@ -164,3 +164,12 @@ func (w *Writer) Close() error {
 	}
 	return nil
 }
+
+// ErrClockStepped is what Append returns (wrapped) for a reading earlier than the one before:
+// the wall clock stepped back. The recording is still good; the reading is not appended.
+var ErrClockStepped = errors.New("reading earlier than the previous one")
+
+type clockError struct{ msg string }
+
+func (e *clockError) Error() string { return e.msg }
+func (e *clockError) Unwrap() error { return ErrClockStepped }
