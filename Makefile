@@ -4,7 +4,7 @@ BIN       := bin/boxtop
 PKGS      := ./...
 TESTFLAGS ?=
 
-.PHONY: all build run test test-unit bench lint fuzz docker-up clean
+.PHONY: all build run test test-unit bench bench-clean lint fuzz docker-up podman-up test-deps clean
 
 all: build
 
@@ -19,7 +19,7 @@ run: docker-up build
 # BOXTOP_REQUIRE_DOCKER=1 (as in CI), so `make test` on a fresh machine starts the daemon first.
 # The test that restarts the daemon runs alone afterwards: packages run in parallel, and the
 # others' containers would die under them.
-test: docker-up
+test: docker-up test-deps
 	BOXTOP_SKIP_DAEMON_RESTART=1 $(GO) test $(TESTFLAGS) -count=1 -timeout 9m $(PKGS)
 	$(GO) test $(TESTFLAGS) -count=1 -timeout 5m -run 'TestZZDaemonRestart' ./integration/
 
@@ -46,6 +46,13 @@ lint:
 
 docker-up:
 	@bash scripts/docker-up.sh
+
+# Podman's Docker-compatible API, for the tests that put a Podman container beside Docker's.
+podman-up:
+	@bash scripts/podman-up.sh
+
+test-deps:
+	@bash scripts/test-deps.sh
 
 clean:
 	rm -rf bin
