@@ -20,7 +20,8 @@ Usage:
   boxtop [flags]                          the live TUI
   boxtop snapshot [--json] [--size]       one reading on stdout, rates over --interval
   boxtop snapshot --from FILE [--at TIME] one reading of a recording (the last, or the one at TIME)
-  boxtop record -o FILE [--duration D]    append a reading every --interval to FILE until ctrl+c
+  boxtop record -o FILE [--duration D] [--processes]
+                                          append a reading every --interval to FILE until ctrl+c
   boxtop replay FILE                      browse a recording in the TUI
 
 Flags (every command):
@@ -38,6 +39,7 @@ type config struct {
 	size       bool
 	output     string        // record -o
 	duration   time.Duration // record --duration
+	processes  bool          // record --processes
 	file       string        // replay FILE
 	from, at   string        // snapshot --from FILE --at TIME
 }
@@ -97,6 +99,7 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.at, "at", "", "snapshot --from: the reading at this time (RFC 3339, 14:05:00, or +90s from the start)")
 	fs.StringVar(&cfg.output, "o", "", "record: the file to write (.bxr)")
 	fs.DurationVar(&cfg.duration, "duration", 0, "record: stop after this long (default: until ctrl+c)")
+	fs.BoolVar(&cfg.processes, "processes", false, "record: also read every container's processes on every reading (costs more)")
 
 	rest := args
 	for {
@@ -125,8 +128,8 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	if cfg.at != "" && cfg.from == "" {
 		return cfg, errors.New("--at goes with --from FILE")
 	}
-	if (cfg.output != "" || cfg.duration != 0) && cfg.command != "record" {
-		return cfg, errors.New("-o and --duration go with the record command")
+	if (cfg.output != "" || cfg.duration != 0 || cfg.processes) && cfg.command != "record" {
+		return cfg, errors.New("-o, --duration and --processes go with the record command")
 	}
 	if cfg.command == "record" && cfg.output == "" {
 		return cfg, errors.New("record needs -o FILE")

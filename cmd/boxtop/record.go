@@ -16,7 +16,7 @@ import (
 // runRecord appends a reading every --interval to the file until ctrl+c or --duration. Each
 // reading is written whole, so a crash loses at most the one being written.
 func runRecord(ctx context.Context, cfg config, stderr io.Writer) error {
-	col, err := collectors.New(ctx, collectors.Options{ProcRoot: cfg.procRoot, CgroupRoot: cfg.cgroupRoot, Host: cfg.host})
+	col, err := collectors.New(ctx, collectors.Options{ProcRoot: cfg.procRoot, CgroupRoot: cfg.cgroupRoot, Host: cfg.host, Processes: cfg.processes})
 	if err != nil {
 		return err
 	}
