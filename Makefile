@@ -4,7 +4,7 @@ BIN       := bin/boxtop
 PKGS      := ./...
 TESTFLAGS ?=
 
-.PHONY: all build run test test-unit bench bench-clean lint fuzz docker-up podman-up test-deps clean
+.PHONY: all build run test test-unit e2e bench bench-terminal bench-clean lint fuzz docker-up podman-up test-deps clean
 
 all: build
 
@@ -27,8 +27,16 @@ test: docker-up test-deps
 test-unit:
 	$(GO) test $(TESTFLAGS) -count=1 -short $(PKGS)
 
+# The real terminal and SSH tests alone (they also run in `make test`).
+e2e: docker-up test-deps
+	$(GO) test -count=1 -timeout 5m ./e2e/
+
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v /e2e)
+
+# Bytes written to the terminal per minute, boxtop against docker stats, 50 idle containers.
+bench-terminal: docker-up test-deps
+	$(GO) test -run '^$$' -bench TerminalBytes -benchtime 1x -v ./e2e/
 
 # Runs each fuzz target for FUZZTIME (default 10s).
 FUZZTIME ?= 10s

@@ -18,10 +18,12 @@ import (
 )
 
 // labelRun marks every container the suite starts; its value is the run id. labelTest names
-// the test that started it, so that each test removes its own containers.
+// the test that started it, so that each test removes its own containers. The key is this
+// suite's own: the clean-up of leftovers at start must not remove the containers of other
+// packages' tests running at the same time (they use boxtop.test=...).
 const (
-	labelRun  = "boxtop.test"
-	labelTest = "boxtop.test.name"
+	labelRun  = "boxtop.integration"
+	labelTest = "boxtop.integration.test"
 )
 
 // suite is what TestMain prepares once for every test: written before m.Run, only read after.

@@ -450,3 +450,86 @@ func TestDetailStaysOnItsContainer(t *testing.T) {
 		t.Errorf("after esc: selection %q, mode %v", got, m.mode)
 	}
 }
+
+// The name filter narrows the Events pane, and its scrolling stops at the last event that
+// passes the filter, not at the last of all.
+func TestEventsFollowTheFilter(t *testing.T) {
+	snap := loadFixture(t)
+	snap.Events = nil
+	base := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	for i := range 60 {
+		name := "batch-job"
+		if i%20 == 0 {
+			name = "web"
+		}
+		snap.Events = append(snap.Events, snapshot.Event{Time: base.Add(time.Duration(i) * time.Second),
+			Runtime: "docker", Type: "container", Action: "start", Name: name})
+	}
+	m := loaded(t, &fakeSource{snap: snap}, snap, 120, 24)
+	m = keys(t, m, "5", "G")
+	if m.eventsOffset != 60-views.ListRows(24) {
+		t.Fatalf("unfiltered, G scrolls to %d, want %d", m.eventsOffset, 60-views.ListRows(24))
+	}
+	m = keys(t, m, "g", "/", "w", "e", "b", "enter", "G")
+	if m.eventsOffset != 0 {
+		t.Errorf("filtered to web's 3 events, G scrolls to %d, want 0 (they fit)", m.eventsOffset)
+	}
+	screen := ansi.Strip(m.View().Content)
+	if n := strings.Count(screen, " web "); n != 3 {
+		t.Errorf("%d event rows of web, want 3:\n%s", n, screen)
+	}
+	if strings.Contains(screen, "batch-job") {
+		t.Errorf("events of other containers under the filter /web:\n%s", screen)
+	}
+}
+
+// esc and a key typed quickly (or sent in one packet over SSH) arrive as alt+key: boxtop
+// takes them as the two keys.
+func TestAltKeyIsEscThenKey(t *testing.T) {
+	snap := loadFixture(t)
+	alt := func(code rune, shifted rune) tea.KeyPressMsg {
+		k := tea.KeyPressMsg{Code: code, Mod: tea.ModAlt}
+		if shifted != 0 {
+			k.ShiftedCode, k.Mod = shifted, tea.ModAlt|tea.ModShift
+		}
+		return k
+	}
+	t.Run("leaves the detail view for another pane", func(t *testing.T) {
+		m := keys(t, loaded(t, &fakeSource{snap: snap}, snap, 120, 40), "enter")
+		if m.mode != views.ModeDetail {
+			t.Fatal("setup: enter did not open the detail view")
+		}
+		m = update(t, m, alt('2', 0))
+		if m.mode != views.ModePane || m.pane != views.PaneIsolation {
+			t.Errorf("after alt+2: mode %v pane %v, want the Isolation pane", m.mode, m.pane)
+		}
+	})
+	t.Run("clears the filter, then moves", func(t *testing.T) {
+		m := keys(t, loaded(t, &fakeSource{snap: snap}, snap, 120, 40), "/", "c", "enter")
+		if len(names(m)) == 7 {
+			t.Fatal("setup: the filter /c hides nothing")
+		}
+		m = update(t, m, alt('g', 'G'))
+		if m.spec.filter != "" || len(names(m)) != 7 {
+			t.Errorf("after alt+G the filter is %q and %d are listed, want it cleared", m.spec.filter, len(names(m)))
+		}
+		if got := selectedName(m); got != "web" {
+			t.Errorf("after alt+G %s is selected, want the last, web", got)
+		}
+	})
+	t.Run("ends the filter being typed", func(t *testing.T) {
+		m := keys(t, loaded(t, &fakeSource{snap: snap}, snap, 120, 40), "/", "x")
+		m = update(t, m, alt('d', 0))
+		if m.filtering || m.spec.filter != "" {
+			t.Errorf("esc did not clear the filter being typed: %q", m.spec.filter)
+		}
+	})
+	t.Run("other modifiers are left alone", func(t *testing.T) {
+		if _, _, ok := splitAlt(tea.KeyPressMsg{Code: 'c', Mod: tea.ModAlt | tea.ModCtrl}); ok {
+			t.Error("ctrl+alt+c was split")
+		}
+		if _, _, ok := splitAlt(tea.KeyPressMsg{Code: 'c'}); ok {
+			t.Error("a plain key was split")
+		}
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/boxtop/boxtop/collectors/snapshot"
 	"github.com/boxtop/boxtop/views"
@@ -23,11 +22,7 @@ type listSpec struct {
 // matches reports whether a container passes the name filter (case-insensitive, also on the
 // id's prefix, as engines accept ids).
 func (l listSpec) matches(c *snapshot.Container) bool {
-	if l.filter == "" {
-		return true
-	}
-	f := strings.ToLower(l.filter)
-	return strings.Contains(strings.ToLower(c.Name), f) || strings.HasPrefix(c.ID, f)
+	return views.NameMatches(l.filter, c.Name, c.ID)
 }
 
 // list returns the containers of s to show, in order.

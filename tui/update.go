@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -40,9 +41,35 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd := m.startSample()
 		return m, tea.Batch(cmd, wait)
 	case tea.KeyPressMsg:
+		if esc, key, ok := splitAlt(msg); ok {
+			next, first := m.handleKey(esc)
+			next, second := next.(Model).handleKey(key)
+			return next, tea.Batch(first, second)
+		}
 		return m.handleKey(msg)
 	}
 	return m, nil
+}
+
+// splitAlt undoes what a terminal does to "esc, then a key" typed quickly or sent in one
+// packet over a slow SSH link: both arrive together and read as alt+key. boxtop binds
+// nothing to alt, so alt+key is taken as the two keys the user pressed.
+func splitAlt(msg tea.KeyPressMsg) (esc, key tea.KeyPressMsg, ok bool) {
+	k := msg.Key()
+	if k.Mod&tea.ModAlt == 0 || k.Mod&^(tea.ModAlt|tea.ModShift) != 0 {
+		return esc, key, false
+	}
+	k.Mod &^= tea.ModAlt
+	if k.Text == "" {
+		// The decoder drops the text of an alt key; a printable key gets it back.
+		switch {
+		case k.Mod&tea.ModShift != 0 && k.ShiftedCode != 0:
+			k.Text = string(k.ShiftedCode)
+		case k.Mod == 0 && k.Code <= unicode.MaxRune && unicode.IsPrint(k.Code):
+			k.Text = string(k.Code)
+		}
+	}
+	return tea.KeyPressMsg{Code: tea.KeyEscape}, tea.KeyPressMsg(k), true
 }
 
 // handleKey answers a key press, then fetches a reading at once if the key changed whose
@@ -265,7 +292,7 @@ func (m *Model) move(msg tea.KeyPressMsg) {
 	case m.pane == views.PaneEvents:
 		n := 0
 		if m.cur != nil {
-			n = len(m.cur.Events)
+			n = len(views.FilterEvents(m.cur.Events, m.spec.filter))
 		}
 		m.eventsOffset = clamp(m.eventsOffset+step, n-views.ListRows(m.height))
 		return

@@ -1,49 +1,98 @@
 package views
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 )
 
-// segment is one part of a line that may be left out when the line is too narrow.
+// segment is one part of a line that may be shortened or left out when the line is too narrow.
 type segment struct {
-	text     string
+	text string
+	// short, if set, says the same in fewer cells ("6.1.0-18-amd64" for "kernel
+	// 6.1.0-18-amd64"); it is used before any segment is left out.
+	short    string
 	paint    Paint
 	priority int // 0 stays; higher goes first
 }
 
-// fitSegments joins segments with sep, leaving out the least important ones until the line
-// fits, then truncating whatever still does not.
+// fitSegments joins segments with sep. While the line is too wide it first puts the short
+// forms in, least important first, then leaves out the least important segments; then it
+// takes back those left out that fit after all and gives back the full forms it has room
+// for, most important first, and truncates whatever still does not fit.
 func fitSegments(segs []segment, sep string, width int) string {
 	keep := make([]bool, len(segs))
+	short := make([]bool, len(segs))
 	for i := range keep {
 		keep[i] = true
 	}
+	text := func(i int) string {
+		if short[i] {
+			return segs[i].short
+		}
+		return segs[i].text
+	}
 	total := func() int {
 		n, first := 0, true
-		for i, s := range segs {
+		for i := range segs {
 			if !keep[i] {
 				continue
 			}
 			if !first {
 				n += Width(sep)
 			}
-			n += Width(s.text)
+			n += Width(text(i))
 			first = false
 		}
 		return n
 	}
-	for total() > width {
+	// least picks the kept segment that goes first (the highest priority, the later of a
+	// tie) among those ok accepts, or -1.
+	least := func(ok func(i int) bool) int {
 		worst := -1
 		for i, s := range segs {
-			if keep[i] && s.priority > 0 && (worst < 0 || s.priority >= segs[worst].priority) {
+			if keep[i] && ok(i) && (worst < 0 || s.priority >= segs[worst].priority) {
 				worst = i
 			}
 		}
-		if worst < 0 {
+		return worst
+	}
+	for total() > width {
+		i := least(func(i int) bool { return segs[i].short != "" && !short[i] })
+		if i < 0 {
 			break
 		}
-		keep[worst] = false
+		short[i] = true
+	}
+	for total() > width {
+		i := least(func(i int) bool { return segs[i].priority > 0 })
+		if i < 0 {
+			break
+		}
+		keep[i] = false
+	}
+	// A segment left out may fit again once a wider one has gone (the cgroup version once a
+	// second engine's name is out), and a full form may fit again: most important first.
+	dropped := make([]int, 0, len(segs))
+	for i := range segs {
+		if !keep[i] {
+			dropped = append(dropped, i)
+		}
+	}
+	sort.SliceStable(dropped, func(a, b int) bool { return segs[dropped[a]].priority < segs[dropped[b]].priority })
+	for _, i := range dropped {
+		keep[i] = true
+		if total() > width {
+			keep[i] = false
+		}
+	}
+	for i := range segs {
+		if keep[i] && short[i] {
+			short[i] = false
+			if total() > width {
+				short[i] = true
+			}
+		}
 	}
 	var b strings.Builder
 	used, first := 0, true
@@ -55,9 +104,9 @@ func fitSegments(segs []segment, sep string, width int) string {
 			b.WriteString(sep)
 			used += Width(sep)
 		}
-		text := Truncate(s.text, width-used)
-		b.WriteString(s.paint.Render(text))
-		used += Width(text)
+		t := Truncate(text(i), width-used)
+		b.WriteString(s.paint.Render(t))
+		used += Width(t)
 		first = false
 	}
 	return b.String()
@@ -78,6 +127,10 @@ func headerLine(s *State, width int, st Styles) string {
 	} else {
 		h := s.Snapshot.Host
 		segs = append(segs, segment{text: orAbsent(h.Hostname), paint: st.Header})
+		if h.Kernel != "" {
+			// Next to the host name, as uname -nr puts it; the bare release still reads as one.
+			segs = append(segs, segment{text: "kernel " + h.Kernel, short: h.Kernel, priority: 5})
+		}
 		running, total := 0, len(s.Snapshot.Containers)
 		for i := range s.Snapshot.Containers {
 			if s.Snapshot.Containers[i].Running() {
@@ -90,15 +143,14 @@ func headerLine(s *State, width int, st Styles) string {
 		if h.CgroupVersion == 0 {
 			cg = "cgroup ?"
 		}
+		cgSeg := segment{text: cg, priority: 3}
 		if h.CgroupDriver != nil {
-			cg += " " + *h.CgroupDriver
+			// The version matters more than the driver when room is short.
+			cgSeg.text, cgSeg.short = cg+" "+*h.CgroupDriver, cg
 		}
-		segs = append(segs, segment{text: cg, priority: 3})
+		segs = append(segs, cgSeg)
 		if h.CPUs > 0 || h.MemoryBytes > 0 {
 			segs = append(segs, segment{text: strconv.Itoa(h.CPUs) + " CPUs " + FormatBytes(h.MemoryBytes), priority: 4})
-		}
-		if h.Kernel != "" {
-			segs = append(segs, segment{text: "kernel " + h.Kernel, priority: 5})
 		}
 	}
 	if s.Paused {

@@ -33,13 +33,15 @@ func detailLines(s *State, width int, st Styles) []string {
 	add := func(p Paint, text string) { lines = append(lines, p.Render(Truncate(sanitize(text), width))) }
 	section := func(title string) { lines = append(lines, "", st.Section.Render(Truncate(title, width))) }
 
-	head := []string{c.Name, shortID(c.ID), orAbsent(c.Image), c.State, orAbsent(c.Runtime)}
+	// The image goes last, as in the Processes pane: a long registry path is the part to cut.
+	head := []string{c.Name, shortID(c.ID), c.State, orAbsent(c.Runtime)}
 	if c.Pid != nil {
 		head = append(head, "pid "+strconv.Itoa(*c.Pid))
 	}
 	if c.StartedAt != nil && !c.StartedAt.IsZero() {
 		head = append(head, "started "+c.StartedAt.In(s.location()).Format("2006-01-02 15:04:05"))
 	}
+	head = append(head, orAbsent(c.Image))
 	add(st.Header, strings.Join(head, " · "))
 	for _, e := range c.Errors {
 		for _, l := range wrap("! "+compactIDs(sanitize(e)), width, 2) {

@@ -188,3 +188,11 @@ func FormatExitCode(code int) string {
 	}
 	return s
 }
+
+// plural counts things in words: "1 process", "3 processes".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

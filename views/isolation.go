@@ -17,6 +17,10 @@ const (
 	colUserns     = "USERNS"
 )
 
+// isolationClaimPriority is where the names and "=NAME" cells of the Isolation pane claim
+// their room: after the capabilities (priority 3), before the rootfs and NNP columns.
+const isolationClaimPriority = 3
+
 // nsColumnTitle is the short title of a namespace column.
 func nsColumnTitle(typ string) string {
 	if typ == "cgroup" {
@@ -41,16 +45,19 @@ func nsPriority(typ string) int {
 func isolationColumns(s *State) []Column {
 	cols := []Column{
 		{ID: colGutter, Width: gutterWidth},
-		{ID: ColName, Title: ColName, Width: 12, Grow: true, MaxWidth: 30, Want: nameWidth(s.Containers, 30)},
+		{ID: ColName, Title: ColName, Width: 12, Grow: true, MaxWidth: 30, Want: nameWidth(s.Containers, 30), ClaimPriority: isolationClaimPriority, ClaimWidth: nameClaimWidth},
 	}
 	// The namespace and capability columns grow to their widest value (up to a bound), so
-	// that a long "=NAME" or capability list is cut only when space runs out.
+	// that a long "=NAME" or capability list is cut only when space runs out. Names are what
+	// people look for in this matrix, so the names and the namespace cells claim their room
+	// before the columns of priority 4 and up appear (at 80 columns those are left out anyway).
 	for _, typ := range snapshot.NamespaceTypes {
 		want := 0
 		for _, c := range s.Containers {
 			want = max(want, Width(namespaceVerdict(s, c, typ).Text))
 		}
-		cols = append(cols, Column{ID: "ns:" + typ, Title: nsColumnTitle(typ), Width: 5, Priority: nsPriority(typ), Grow: true, MaxWidth: 14, Want: want})
+		cols = append(cols, Column{ID: "ns:" + typ, Title: nsColumnTitle(typ), Width: 5, Priority: nsPriority(typ), Grow: true, MaxWidth: 20, Want: want,
+			ClaimPriority: max(nsPriority(typ), isolationClaimPriority), ClaimWidth: 1 + nameClaimWidth})
 	}
 	capsWant := 0
 	for _, c := range s.Containers {

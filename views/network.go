@@ -41,10 +41,10 @@ func networkLines(s *State) (lines []netLine, starts []int) {
 			lines = append(lines, netLine{c: c, first: true, note: "not running"})
 			continue
 		case SharesHostNetwork(c):
-			lines = append(lines, netLine{c: c, first: true, note: "(the host's network)"})
+			lines = append(lines, netLine{c: c, first: true, note: "(host network)"})
 			continue
 		case strings.HasPrefix(mode, "container:"):
-			lines = append(lines, netLine{c: c, first: true, note: "(in the netns of " + strings.TrimPrefix(mode, "container:") + ")"})
+			lines = append(lines, netLine{c: c, first: true, note: "(" + strings.TrimPrefix(mode, "container:") + "'s)"})
 			continue
 		case c.Network == nil:
 			lines = append(lines, netLine{c: c, first: true, note: "not read"})
@@ -80,16 +80,30 @@ func displayMode(s *State, c *snapshot.Container) string {
 	return mode
 }
 
-func networkColumns(s *State) []Column {
+// networkColumns sizes the Network pane. The name, the mode ("container:NAME"), the host peer
+// ("veth1b0ec50@docker0") and the published ports claim the room their content needs once the
+// peer and ports columns are in, before the NETNS column appears (its verdict mostly repeats
+// the mode). At 80 columns those claims find little room and the cells are cut.
+func networkColumns(s *State, lines []netLine) []Column {
+	var mode, netns, addr, peer, ports int
+	for _, l := range lines {
+		if l.first {
+			mode = max(mode, Width(networkCell(s, l, colMode, false).Text))
+			netns = max(netns, Width(networkCell(s, l, colNetns, false).Text))
+			ports = max(ports, Width(networkCell(s, l, colPorts, false).Text))
+		}
+		addr = max(addr, Width(networkCell(s, l, colAddress, false).Text))
+		peer = max(peer, Width(networkCell(s, l, colPeer, false).Text))
+	}
 	return []Column{
 		{ID: colGutter, Width: gutterWidth},
-		{ID: ColName, Title: ColName, Width: 12, Grow: true, MaxWidth: 30, Want: nameWidth(s.Containers, 30)},
-		{ID: colMode, Title: colMode, Width: 9, Priority: 1, Grow: true, MaxWidth: 24},
-		{ID: colNetns, Title: colNetns, Width: 6, Priority: 4, Grow: true, MaxWidth: 14},
+		{ID: ColName, Title: ColName, Width: 12, Grow: true, MaxWidth: 30, Want: nameWidth(s.Containers, 30), ClaimPriority: 3, ClaimWidth: nameClaimWidth},
+		{ID: colMode, Title: colMode, Width: 9, Priority: 1, Grow: true, MaxWidth: 40, Want: mode, ClaimPriority: 3, ClaimWidth: len("container:") + nameClaimWidth},
+		{ID: colNetns, Title: colNetns, Width: 6, Priority: 4, Grow: true, MaxWidth: 30, Want: netns},
 		{ID: colIface, Title: colIface, Width: 7, Priority: 1},
-		{ID: colAddress, Title: colAddress, Width: 15, Grow: true, MaxWidth: 40},
-		{ID: colPeer, Title: colPeer, Width: 11, Priority: 3, Grow: true, MaxWidth: 32},
-		{ID: colPorts, Title: colPorts, Width: 12, Priority: 3, Grow: true, MaxWidth: 48},
+		{ID: colAddress, Title: colAddress, Width: 15, Grow: true, MaxWidth: 40, Want: addr},
+		{ID: colPeer, Title: colPeer, Width: 11, Priority: 3, Grow: true, MaxWidth: 32, Want: peer, ClaimPriority: 3, ClaimWidth: len("veth0123456@docker0")},
+		{ID: colPorts, Title: colPorts, Width: 12, Priority: 3, Grow: true, MaxWidth: 48, Want: ports, ClaimPriority: 3},
 		{ID: colRxRate, Title: colRxRate, Width: 8, Align: AlignRight, Priority: 2},
 		{ID: colTxRate, Title: colTxRate, Width: 8, Align: AlignRight, Priority: 2},
 		{ID: colErrors, Title: colErrors, Width: 10, Align: AlignRight, Priority: 5},
@@ -110,7 +124,7 @@ func networkPane(s *State, width, height int, st Styles) []string {
 	}
 	tableHeight := height - netHeight
 	lines, starts := networkLines(s)
-	cols := networkColumns(s)
+	cols := networkColumns(s, lines)
 	t := Table{
 		Columns:  cols,
 		Rows:     len(lines),
@@ -214,12 +228,20 @@ func pairCell(rx, tx uint64) Cell {
 	return Cell{Text: text}
 }
 
-// formatPorts lists published ports the way engines print them: "8080→80/tcp".
+// formatPorts lists published ports the way engines print them: "8080→80/tcp". A port
+// published on both 0.0.0.0 and :: (as engines do by default) reads once.
 func formatPorts(ports []snapshot.Port) string {
 	if len(ports) == 0 {
 		return absent
 	}
 	parts := make([]string, 0, len(ports))
+	seen := make(map[string]bool, len(ports))
+	add := func(part string) {
+		if !seen[part] {
+			seen[part] = true
+			parts = append(parts, part)
+		}
+	}
 	for _, p := range ports {
 		host := ""
 		if p.HostIP != "" && p.HostIP != "0.0.0.0" && p.HostIP != "::" {
@@ -230,10 +252,10 @@ func formatPorts(ports []snapshot.Port) string {
 			proto = "tcp"
 		}
 		if p.HostPort == 0 {
-			parts = append(parts, strconv.Itoa(int(p.ContainerPort))+"/"+proto)
+			add(strconv.Itoa(int(p.ContainerPort)) + "/" + proto)
 			continue
 		}
-		parts = append(parts, host+strconv.Itoa(int(p.HostPort))+"→"+strconv.Itoa(int(p.ContainerPort))+"/"+proto)
+		add(host + strconv.Itoa(int(p.HostPort)) + "→" + strconv.Itoa(int(p.ContainerPort)) + "/" + proto)
 	}
 	return strings.Join(parts, ",")
 }

@@ -78,13 +78,15 @@ func processesPane(s *State, width, height int, st Styles) []string {
 	if c == nil {
 		return emptyState(s, width, height, st)
 	}
-	title := c.Name + " · " + orAbsent(c.Image) + " · " + c.State
+	// The image goes last: a long registry path must not push the counts off a narrow line.
+	title := c.Name + " · " + c.State
 	if c.Pid != nil {
 		title += " · init pid " + strconv.Itoa(*c.Pid)
 	}
 	if c.Processes != nil {
-		title += " · " + strconv.Itoa(len(c.Processes)) + " processes"
+		title += " · " + plural(len(c.Processes), "process", "processes")
 	}
+	title += " · " + orAbsent(c.Image)
 	lines := []string{st.Section.Render(Truncate(title, width))}
 	if !c.Running() {
 		return append(lines, st.Dim.Render(Truncate(c.Name+" is not running: no processes, no namespaces", width)))

@@ -65,6 +65,10 @@ func sortTitle(s *State, id, title string) string {
 	return title + "▲"
 }
 
+// nameClaimWidth bounds the room a NAME column claims ahead of less important columns: most
+// names fit in it, and one very long name is cut rather than pushing several columns out.
+const nameClaimWidth = 20
+
 // nameWidth is the width the NAME column may grow to: the longest name shown, within bounds.
 func nameWidth(cs []*snapshot.Container, limit int) int {
 	w := 4

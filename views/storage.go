@@ -37,7 +37,7 @@ func storagePane(s *State, width, height int, st Styles) []string {
 	lines, starts := storageLines(s)
 	cols := []Column{
 		{ID: colGutter, Width: gutterWidth},
-		{ID: ColName, Title: ColName, Width: 12, Grow: true, MaxWidth: 30, Want: nameWidth(s.Containers, 30)},
+		{ID: ColName, Title: ColName, Width: 12, Grow: true, MaxWidth: 30, Want: nameWidth(s.Containers, 30), ClaimPriority: 2, ClaimWidth: nameClaimWidth},
 		{ID: "DRIVER", Title: "DRIVER", Width: 8, Priority: 3},
 		{ID: "ROOTFS", Title: "ROOTFS", Width: 6, Priority: 1},
 		{ID: "LAYER", Title: "LAYER", Width: 8, Align: AlignRight, Priority: 3},

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -29,6 +30,14 @@ type Column struct {
 	Grow     bool
 	MaxWidth int
 	Want     int
+	// ClaimPriority, when above zero, lets a growing column claim room as if its growth were
+	// a column of this priority: after the columns of priority <= ClaimPriority are placed and
+	// before any less important column is. It claims up to Want, within MaxWidth and (when
+	// not zero) ClaimWidth. So a "=NAME" cell is shown whole at 120 columns rather than a rarely useful
+	// column, while at 80 columns the claim finds no room and the text is cut as before.
+	// Zero: the column grows only into what is left once the columns are chosen.
+	ClaimPriority int
+	ClaimWidth    int
 }
 
 // Cell is one table cell: text, and the tone it is painted in.
@@ -59,38 +68,65 @@ const columnSeparator = " "
 // Layout decides which columns fit in width and how wide each one is. It returns the indexes
 // of the kept columns in their original order, and their widths.
 func (t Table) Layout(width int) (cols []int, widths []int) {
-	order := make([]int, len(t.Columns))
-	for i := range order {
-		order[i] = i
+	// The priorities in play, least first: the columns' own and those their growth claims at.
+	var prios []int
+	for _, c := range t.Columns {
+		prios = append(prios, c.Priority)
+		if c.Grow && c.ClaimPriority > 0 {
+			prios = append(prios, c.ClaimPriority)
+		}
 	}
-	sort.SliceStable(order, func(a, b int) bool { return t.Columns[order[a]].Priority < t.Columns[order[b]].Priority })
-	// Columns of one priority come and go together (NET RX/s with NET TX/s), so a group is
-	// kept whole or left out whole; priority 0 is always kept.
+	sort.Ints(prios)
+	prios = slices.Compact(prios)
+
 	keep := make([]bool, len(t.Columns))
+	w := make([]int, len(t.Columns))
 	used := 0
-	for g := 0; g < len(order); {
-		p := t.Columns[order[g]].Priority
-		end := g
+	for _, p := range prios {
+		// Columns of one priority come and go together (NET RX/s with NET TX/s), so a group
+		// is kept whole or left out whole; priority 0 is always kept.
 		need := 0
-		for end < len(order) && t.Columns[order[end]].Priority == p {
-			need += len(columnSeparator) + t.Columns[order[end]].Width
-			end++
-		}
-		if used == 0 {
-			need -= len(columnSeparator) // the first column has no gap before it
-		}
-		if p == 0 || used+need <= width {
-			for _, i := range order[g:end] {
-				keep[i] = true
+		group := 0
+		for _, c := range t.Columns {
+			if c.Priority == p {
+				need += len(columnSeparator) + c.Width
+				group++
 			}
-			used += need
 		}
-		g = end
+		if group > 0 {
+			if used == 0 {
+				need -= len(columnSeparator) // the first column has no gap before it
+			}
+			if p == 0 || used+need <= width {
+				for i, c := range t.Columns {
+					if c.Priority == p {
+						keep[i], w[i] = true, c.Width
+					}
+				}
+				used += need
+			}
+		}
+		// Then the growth claimed at this priority, column by column from the left, as much
+		// of it as there is room for.
+		for i, c := range t.Columns {
+			if !keep[i] || !c.Grow || c.ClaimPriority != p || p == 0 {
+				continue
+			}
+			claim := wantWidth(c)
+			if c.ClaimWidth > 0 {
+				claim = min(claim, c.ClaimWidth)
+			}
+			extra := min(claim-w[i], width-used)
+			if extra > 0 {
+				w[i] += extra
+				used += extra
+			}
+		}
 	}
 	for i := range t.Columns {
 		if keep[i] {
 			cols = append(cols, i)
-			widths = append(widths, t.Columns[i].Width)
+			widths = append(widths, w[i])
 		}
 	}
 	// Share the spare width among the growing columns, one cell at a time so that columns
@@ -103,10 +139,7 @@ func (t Table) Layout(width int) (cols []int, widths []int) {
 				c := t.Columns[i]
 				limit := c.MaxWidth
 				if wanted {
-					limit = c.Want
-					if c.MaxWidth > 0 {
-						limit = min(limit, c.MaxWidth)
-					}
+					limit = wantWidth(c)
 				}
 				if !c.Grow || (limit > 0 && widths[k] >= limit) || (wanted && limit == 0) || spare == 0 {
 					continue
@@ -121,6 +154,14 @@ func (t Table) Layout(width int) (cols []int, widths []int) {
 		}
 	}
 	return cols, widths
+}
+
+// wantWidth is how wide a growing column's content would like it: Want within MaxWidth.
+func wantWidth(c Column) int {
+	if c.MaxWidth > 0 {
+		return min(c.Want, c.MaxWidth)
+	}
+	return c.Want
 }
 
 // Render draws the table in at most height lines of at most width cells: the title row, then

@@ -163,3 +163,57 @@ func TestBlockWindow(t *testing.T) {
 		}
 	}
 }
+
+// claimTable is the Isolation pane's problem in small: a namespace cell that wants room for
+// "=lead-web", and less important columns that would take that room.
+func claimTable(claim int) Table {
+	return Table{Columns: []Column{
+		{ID: "NAME", Title: "NAME", Width: 8},
+		{ID: "NET", Title: "NET", Width: 5, Grow: true, MaxWidth: 14, Want: 9, ClaimPriority: claim},
+		{ID: "CAPS", Title: "CAPS", Width: 8, Priority: 1},
+		{ID: "SECCOMP", Title: "SECCOMP", Width: 8, Priority: 2},
+		{ID: "USERNS", Title: "USERNS", Width: 6, Priority: 3},
+	}}
+}
+
+func TestLayoutClaims(t *testing.T) {
+	tests := []struct {
+		name    string
+		claim   int
+		width   int
+		want    []string
+		netWide int
+	}{
+		// 8+5+8+8+6 and four gaps: 39 cells hold every column at its base width.
+		{"without a claim the cell is cut", 0, 39, []string{"NAME", "NET", "CAPS", "SECCOMP", "USERNS"}, 5},
+		// NET claims 4, USERNS no longer fits, and the 3 cells it leaves go to NET too.
+		{"the claim comes before the less important column", 1, 39, []string{"NAME", "NET", "CAPS", "SECCOMP"}, 12},
+		{"room for both", 1, 43, []string{"NAME", "NET", "CAPS", "SECCOMP", "USERNS"}, 9},
+		{"a narrow terminal still keeps the important columns", 1, 24, []string{"NAME", "NET", "CAPS"}, 6},
+		{"a claim after the column it would push out", 3, 39, []string{"NAME", "NET", "CAPS", "SECCOMP", "USERNS"}, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tbl := claimTable(tc.claim)
+			cols, widths := tbl.Layout(tc.width)
+			var got []string
+			net, total := 0, len(widths)-1
+			for k, i := range cols {
+				got = append(got, tbl.Columns[i].ID)
+				total += widths[k]
+				if tbl.Columns[i].ID == "NET" {
+					net = widths[k]
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("columns %v, want %v", got, tc.want)
+			}
+			if net != tc.netWide {
+				t.Errorf("NET is %d wide, want %d", net, tc.netWide)
+			}
+			if total > tc.width {
+				t.Errorf("columns take %d of %d cells", total, tc.width)
+			}
+		})
+	}
+}

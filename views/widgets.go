@@ -26,11 +26,17 @@ func seriesLen(s Series) int {
 	return s.Len()
 }
 
+// sparkFloor is the fraction of a sparkline's scale below which a reading draws no bar.
+const sparkFloor = 0.01
+
 // sparkBlocks are the eight heights of a sparkline bar.
 var sparkBlocks = [...]rune{'▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'}
 
 // Sparkline draws the last width readings of s as bars, scaled to max (or to the largest
-// reading when scale <= 0). Missing readings are blank; the result is always width cells.
+// reading when scale <= 0); the result is always width cells. A missing reading, and one
+// under 1% of the scale, is blank: an idle container draws nothing rather than a flat line
+// that grows one cell a second, which over SSH is bytes that say only that time passes.
+// Anything at or above 1% gets at least the lowest bar.
 func Sparkline(s Series, width int, scale float64) string {
 	if width <= 0 {
 		return ""
@@ -54,16 +60,13 @@ func Sparkline(s Series, width int, scale float64) string {
 	}
 	for i := start; i < n; i++ {
 		v := s.At(i)
-		switch {
-		case math.IsNaN(v):
+		if math.IsNaN(v) || scale <= 0 || v < scale*sparkFloor {
 			b.WriteByte(' ')
-		case scale <= 0 || v <= 0:
-			b.WriteRune(sparkBlocks[0])
-		default:
-			level := int(math.Round(v / scale * float64(len(sparkBlocks)-1)))
-			level = min(max(level, 0), len(sparkBlocks)-1)
-			b.WriteRune(sparkBlocks[level])
+			continue
 		}
+		level := int(math.Round(v/scale*float64(len(sparkBlocks)))) - 1
+		level = min(max(level, 0), len(sparkBlocks)-1)
+		b.WriteRune(sparkBlocks[level])
 	}
 	return b.String()
 }

@@ -15,13 +15,18 @@ func TestSparkline(t *testing.T) {
 		want  string
 	}{
 		{"empty pads", nil, 4, 100, "    "},
-		{"scaled to the limit", Floats{0, 50, 100}, 3, 100, "▁▅█"},
+		{"scaled to the limit", Floats{0, 50, 100}, 3, 100, " ▄█"},
+		{"every step", Floats{12.5, 25, 37.5, 50, 62.5, 75, 87.5, 100}, 8, 100, "▁▂▃▄▅▆▇█"},
 		{"above the scale is full", Floats{250}, 1, 100, "█"},
-		{"auto scale", Floats{1, 2, 4}, 3, 0, "▃▅█"},
+		{"auto scale", Floats{1, 2, 4}, 3, 0, "▂▄█"},
 		{"missing readings blank", Floats{100, math.NaN(), 100}, 3, 100, "█ █"},
-		{"keeps the newest", Floats{100, 0, 0, 100}, 2, 100, "▁█"},
+		{"keeps the newest", Floats{100, 0, 0, 100}, 2, 100, " █"},
 		{"short history pads left", Floats{100}, 3, 100, "  █"},
-		{"all zero", Floats{0, 0}, 2, 0, "▁▁"},
+		// An idle container draws nothing, so its column does not grow every reading.
+		{"all zero", Floats{0, 0}, 2, 0, "  "},
+		{"idle is blank", Floats{0, 0.3, 0.9}, 3, 100, "   "},
+		{"light use still shows", Floats{1, 5}, 2, 100, "▁▁"},
+		{"negative is blank", Floats{-5}, 1, 100, " "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
