@@ -117,6 +117,7 @@ func networkMembers(cs []snapshot.Container, networksByRuntime map[string][]engi
 		}
 	}
 	for i := range cs {
+		cs[i].Networks = dropNoneNetwork(cs[i].Networks)
 		for j := range cs[i].Networks {
 			m := &cs[i].Networks[j]
 			n, ok := byKey[cs[i].Runtime+" id:"+m.ID]
@@ -137,6 +138,17 @@ func networkMembers(cs []snapshot.Container, networksByRuntime map[string][]engi
 			sort.Strings(m.Containers)
 		}
 	}
+}
+
+// dropNoneNetwork removes the engine's "none" network: a container on it is on no network.
+func dropNoneNetwork(ms []snapshot.NetworkMembership) []snapshot.NetworkMembership {
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Name != "none" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // others returns names without self, sorted, never nil.

@@ -163,6 +163,13 @@ func buildImage(ctx context.Context, repoRoot, tmp string) (string, error) {
 	if out, err := goBuild(ctx, repoRoot, bin, "./integration/workload", true); err != nil {
 		return "", fmt.Errorf("go build ./integration/workload: %v\n%s", err, out)
 	}
+	// The workload is also the image's mount program (see integration/workload/mount.go).
+	if err := os.MkdirAll(filepath.Join(rootfs, "bin"), 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Symlink("/workload", filepath.Join(rootfs, "bin", "mount")); err != nil && !os.IsExist(err) {
+		return "", err
+	}
 	f, err := os.Open(bin)
 	if err != nil {
 		return "", err

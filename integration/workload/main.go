@@ -56,6 +56,9 @@ func parseFlags(args []string) (config, error) {
 }
 
 func main() {
+	if calledAs() == "mount" {
+		os.Exit(runMount(os.Args[1:]))
+	}
 	cfg, err := parseFlags(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "workload:", err)
