@@ -54,22 +54,7 @@ func (h *Handle) readV1(s *readingStore) {
 
 	h.readV1Memory(s)
 
-	if data, ok := h.read(&f.pidsCurrent); ok {
-		if v, err := ParseValue(data); err != nil {
-			h.parseFailed(&f.pidsCurrent, err)
-		} else {
-			s.hasPids = true
-			s.pids.Current = v
-			if data, ok := h.read(&f.pidsMax); ok {
-				if v, limited, err := ParseLimit(data); err != nil {
-					h.parseFailed(&f.pidsMax, err)
-				} else if limited {
-					s.pidsLimit = v
-					s.pids.Limit = &s.pidsLimit
-				}
-			}
-		}
-	}
+	h.readPids(s, &f.pidsCurrent, &f.pidsMax)
 
 	// The recursive file counts IO of child cgroups too; older kernels have only the flat one.
 	blkio := &f.blkioRecursive
@@ -90,35 +75,11 @@ func (h *Handle) readV1(s *readingStore) {
 
 func (h *Handle) readV1Memory(s *readingStore) {
 	f := &h.v1
-	data, ok := h.read(&f.memUsage)
+	usage, ok := h.readMemoryUsage(s, &f.memUsage, &f.memStat, "total_inactive_file")
 	if !ok {
 		return
 	}
-	usage, err := ParseValue(data)
-	if err != nil {
-		h.parseFailed(&f.memUsage, err)
-		return
-	}
-	s.hasMemory = true
-	s.mem.UsageBytes = usage
-	s.mem.WorkingSetBytes = usage
-	if data, ok := h.read(&f.memStat); ok {
-		keys := [...]string{"total_inactive_file"}
-		var vals [len(keys)]uint64
-		if found, err := ParseKeyedUints(data, keys[:], vals[:]); err != nil {
-			h.parseFailed(&f.memStat, err)
-		} else if found&1 != 0 {
-			s.mem.WorkingSetBytes = workingSet(usage, vals[0])
-		}
-	}
-	if data, ok := h.read(&f.memLimit); ok {
-		if v, limited, err := ParseLimit(data); err != nil {
-			h.parseFailed(&f.memLimit, err)
-		} else if limited {
-			s.memLimit = v
-			s.mem.LimitBytes = &s.memLimit
-		}
-	}
+	h.readLimit(&f.memLimit, &s.memLimit, &s.mem.LimitBytes)
 	// memsw counts memory plus swap; it exists only with swap accounting enabled.
 	if data, ok := h.read(&f.memswUsage); ok {
 		if v, err := ParseValue(data); err != nil {

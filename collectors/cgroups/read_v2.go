@@ -59,22 +59,7 @@ func (h *Handle) readV2(s *readingStore) {
 
 	h.readV2Memory(s)
 
-	if data, ok := h.read(&f.pidsCurrent); ok {
-		if v, err := ParseValue(data); err != nil {
-			h.parseFailed(&f.pidsCurrent, err)
-		} else {
-			s.hasPids = true
-			s.pids.Current = v
-			if data, ok := h.read(&f.pidsMax); ok {
-				if v, limited, err := ParseLimit(data); err != nil {
-					h.parseFailed(&f.pidsMax, err)
-				} else if limited {
-					s.pidsLimit = v
-					s.pids.Limit = &s.pidsLimit
-				}
-			}
-		}
-	}
+	h.readPids(s, &f.pidsCurrent, &f.pidsMax)
 
 	if data, ok := h.read(&f.ioStat); ok {
 		if t, err := ParseIOStat(data); err != nil {
@@ -92,43 +77,12 @@ func (h *Handle) readV2(s *readingStore) {
 
 func (h *Handle) readV2Memory(s *readingStore) {
 	f := &h.v2
-	data, ok := h.read(&f.memCurrent)
+	_, ok := h.readMemoryUsage(s, &f.memCurrent, &f.memStat, "inactive_file")
 	if !ok {
 		return
 	}
-	usage, err := ParseValue(data)
-	if err != nil {
-		h.parseFailed(&f.memCurrent, err)
-		return
-	}
-	s.hasMemory = true
-	s.mem.UsageBytes = usage
-	s.mem.WorkingSetBytes = usage
-	if data, ok := h.read(&f.memStat); ok {
-		keys := [...]string{"inactive_file"}
-		var vals [len(keys)]uint64
-		if found, err := ParseKeyedUints(data, keys[:], vals[:]); err != nil {
-			h.parseFailed(&f.memStat, err)
-		} else if found&1 != 0 {
-			s.mem.WorkingSetBytes = workingSet(usage, vals[0])
-		}
-	}
-	if data, ok := h.read(&f.memMax); ok {
-		if v, limited, err := ParseLimit(data); err != nil {
-			h.parseFailed(&f.memMax, err)
-		} else if limited {
-			s.memLimit = v
-			s.mem.LimitBytes = &s.memLimit
-		}
-	}
-	if data, ok := h.read(&f.memHigh); ok {
-		if v, limited, err := ParseLimit(data); err != nil {
-			h.parseFailed(&f.memHigh, err)
-		} else if limited {
-			s.memHigh = v
-			s.mem.HighBytes = &s.memHigh
-		}
-	}
+	h.readLimit(&f.memMax, &s.memLimit, &s.mem.LimitBytes)
+	h.readLimit(&f.memHigh, &s.memHigh, &s.mem.HighBytes)
 	if data, ok := h.read(&f.memSwap); ok {
 		if v, err := ParseValue(data); err != nil {
 			h.parseFailed(&f.memSwap, err)
