@@ -2,8 +2,9 @@
 // real terminal (tmux) on the real Docker daemon, driven by keys, and judged by the text on
 // the screen. It starts containers with limits, host networking, a joined network namespace
 // and a published port, and checks that the screen shows them on the right rows; it checks
-// NO_COLOR at 80x24, the same screen over a real SSH session, and measures the bytes boxtop
-// writes to the terminal against `docker stats` (BenchmarkTerminalBytes).
+// NO_COLOR at 80x24, the same screen over a real SSH session, a recording made with `boxtop
+// record` browsed with `boxtop replay` (its play head, step and play keys), and measures the
+// bytes boxtop writes to the terminal against `docker stats` (BenchmarkTerminalBytes).
 //
 // The tests skip when no daemon answers (`docker info`), or when tmux is missing, unless
 // BOXTOP_REQUIRE_DOCKER=1, where they fail; with -short they always skip. Every container carries the label

@@ -90,8 +90,10 @@ func runMain(m *testing.M) int {
 	env.tmuxSocket = filepath.Join(env.tmp, "tmux.sock")
 	env.tmuxConf = filepath.Join(env.tmp, "tmux.conf")
 	// No status line (the pane is then the whole terminal size); a pane stays after its
-	// program exits so that the tests can see it did, and with what status.
-	conf := "set -g status off\nset -g remain-on-exit on\nset -g history-limit 200\n"
+	// program exits so that the tests can see it did, and with what status. The server stays
+	// up between sessions: otherwise the last kill-session of one test ends it while the next
+	// test's new-session connects ("server exited unexpectedly"); the run kills it at the end.
+	conf := "set -g status off\nset -g remain-on-exit on\nset -g history-limit 200\nset -s exit-empty off\n"
 	if err := os.WriteFile(env.tmuxConf, []byte(conf), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -39,7 +40,7 @@ func TestSortEveryColumn(t *testing.T) {
 		{views.ColMemoryPercent, []string{"api", "web", "db", "build-runner", sidecar, "node-exporter", "cache"}, nil},
 		{views.ColOOM, []string{"api", "build-runner", "db", "node-exporter", sidecar, "web", "cache"}, nil},
 		{views.ColPids, []string{"build-runner", "api", "db", sidecar, "node-exporter", "cache", "web"}, nil},
-		{views.ColNetRx, []string{"build-runner", "api", "db", "cache", sidecar, "web", "node-exporter"}, nil},
+		{views.ColNetRx, []string{"build-runner", "api", "db", sidecar, "web", "cache", "node-exporter"}, nil},
 		{views.ColNetTx, []string{sidecar, "web", "db", "api", "build-runner", "cache", "node-exporter"}, nil},
 		{views.ColIORead, []string{"db", "build-runner", "api", "node-exporter", sidecar, "web", "cache"}, nil},
 		{views.ColIOWrite, []string{"build-runner", "db", "api", "web", "node-exporter", sidecar, "cache"}, nil},
@@ -363,29 +364,54 @@ func TestHelpOverlay(t *testing.T) {
 	}
 }
 
-// TestHelpListsEveryKey keeps the help honest: every key the TUI answers to is on it.
+// TestHelpListsEveryKey keeps the help honest: every key the TUI answers to is on it, live
+// and in a replay (where the replay controls take space, p and ←/→).
 func TestHelpListsEveryKey(t *testing.T) {
 	k := newKeyMap()
-	var help strings.Builder
-	for _, e := range k.helpEntries() {
-		help.WriteString(" " + e.Keys + " ")
-	}
 	shown := map[string]string{"down": "↓", "up": "↑", "left": "←", "right": "→"}
-	for _, b := range []key.Binding{k.Quit, k.ForceQuit, k.Help, k.Pane, k.NextPane, k.PrevPane, k.Down, k.Up, k.Top,
-		k.Bottom, k.Detail, k.Back, k.Filter, k.Sort, k.Reverse, k.Mark, k.Compare, k.ShowAll, k.Pause, k.Slower,
-		k.Faster, k.PrevContainer, k.NextContainer} {
-		for _, name := range b.Keys() {
-			want := name
-			if s, ok := shown[name]; ok {
-				want = s
+	common := []key.Binding{k.Quit, k.ForceQuit, k.Help, k.Pane, k.NextPane, k.PrevPane, k.Down, k.Up, k.Top,
+		k.Bottom, k.Detail, k.Back, k.Filter, k.Sort, k.Reverse, k.Compare, k.ShowAll, k.Slower, k.Faster, k.Measure}
+	tests := []struct {
+		name   string
+		replay bool
+		keys   []key.Binding
+		// extra are keys answered in that mode that bindings shared with the other mode
+		// do not name on their own.
+		extra []string
+	}{
+		{"live", false, append(common, k.Mark, k.Pause, k.PrevContainer, k.NextContainer), nil},
+		{"replay", true, append(common, k.Play, k.StepBack, k.StepForward, k.SpeedDown, k.SpeedUp, k.ReplayContainer), []string{"m"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var help strings.Builder
+			for _, e := range k.helpEntries(tc.replay, true) {
+				help.WriteString(" " + e.Keys + " ")
 			}
-			if name >= "1" && name <= "6" && len(name) == 1 {
-				want = "1-6"
+			names := tc.extra
+			for _, b := range tc.keys {
+				names = append(names, b.Keys()...)
 			}
-			if !strings.Contains(help.String(), " "+want+" ") {
-				t.Errorf("key %q is not in the help", name)
+			for _, name := range names {
+				want := name
+				if s, ok := shown[name]; ok {
+					want = s
+				}
+				if name >= "1" && name <= "6" && len(name) == 1 {
+					want = "1-6"
+				}
+				if !strings.Contains(help.String(), " "+want+" ") {
+					t.Errorf("key %q is not in the help: %s", name, help.String())
+				}
 			}
-		}
+			// Each mode lists space once, for what it does there.
+			if n := strings.Count(help.String(), " space "); n != 1 {
+				t.Errorf("space is listed %d times", n)
+			}
+		})
+	}
+	if entries := k.helpEntries(false, false); strings.Contains(fmt.Sprint(entries), "writable") {
+		t.Error("w is listed where no writable layer can be measured")
 	}
 }
 

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,6 +17,8 @@ import (
 // Update changes them and Bubble Tea calls Update from one goroutine.
 type Model struct {
 	src    Source
+	player Player        // src as a recording to play; nil for live data
+	layers LayerMeasurer // src as a measurer of writable layers; nil when it cannot
 	opts   Options
 	ctx    context.Context // parent of every reading's context; done when the program ends
 	keys   keyMap
@@ -55,8 +58,26 @@ type Model struct {
 	compareOffset int
 	detailOffset  int
 
+	// playback is where the recording's play head was at the reading shown (or after the
+	// last replay key); nil for live data.
+	playback *views.Playback
+
+	// measured holds the writable-layer measurements asked for with w, by container id,
+	// until the container's identity changes; shared between copies like marks.
+	measured   map[string]layerEntry
+	measureSeq int
+
 	// notice answers the last key ("sorted by CPU%"); it goes at the next key.
 	notice string
+}
+
+// layerEntry is one measurement of a writable layer: the container's identity when it was
+// asked for, which request it answers, and what is known so far.
+type layerEntry struct {
+	identity string
+	seq      int
+	name     string
+	result   views.LayerMeasurement
 }
 
 // New builds the model. The program gets its first reading from Init.
@@ -66,8 +87,13 @@ func New(src Source, opts Options) Model {
 	if opts.NoColor {
 		styles = views.NoColorStyles()
 	}
+	player, _ := src.(Player)
+	layers, _ := src.(LayerMeasurer)
 	return Model{
 		src:      src,
+		player:   player,
+		layers:   layers,
+		measured: map[string]layerEntry{},
 		opts:     opts,
 		ctx:      context.Background(),
 		keys:     newKeyMap(),
@@ -187,63 +213,111 @@ func (m Model) state() views.State {
 		status, isErr = problemLine(m.cur)
 	}
 	return views.State{
-		Snapshot:       m.cur,
-		Containers:     list,
-		Selected:       sel,
-		Offset:         m.offset,
-		Focus:          m.focus(),
-		Compared:       m.compared(),
-		Marked:         m.marks,
-		History:        m.series,
-		Pane:           m.pane,
-		Mode:           m.mode,
-		Help:           m.help,
-		Keys:           m.keys.helpEntries(),
-		SortColumn:     m.spec.column,
-		SortDescending: m.spec.descending,
-		Filter:         m.spec.filter,
-		Filtering:      m.filtering,
-		ShowAll:        m.spec.showAll,
-		Paused:         m.paused,
-		Interval:       m.interval,
-		Collecting:     m.slow,
-		Replay:         m.opts.Replay,
-		Label:          m.opts.Label,
-		Status:         status,
-		StatusIsError:  isErr,
-		ProcessCursor:  m.procCursor,
-		EventsOffset:   m.eventsOffset,
-		CompareOffset:  m.compareOffset,
-		DetailOffset:   m.detailOffset,
-		Location:       m.opts.Location,
+		Snapshot:         m.cur,
+		Containers:       list,
+		Selected:         sel,
+		Offset:           m.offset,
+		Focus:            m.focus(),
+		Compared:         m.compared(),
+		Marked:           m.marks,
+		History:          m.series,
+		Pane:             m.pane,
+		Mode:             m.mode,
+		Help:             m.help,
+		Keys:             m.keys.helpEntries(m.player != nil, m.layers != nil),
+		SortColumn:       m.spec.column,
+		SortDescending:   m.spec.descending,
+		Filter:           m.spec.filter,
+		Filtering:        m.filtering,
+		ShowAll:          m.spec.showAll,
+		Paused:           m.paused,
+		Interval:         m.interval,
+		Collecting:       m.slow,
+		Replay:           m.opts.Replay || m.player != nil,
+		Label:            m.opts.Label,
+		Playback:         m.playback,
+		Layers:           m.layerResults(),
+		CanMeasureLayers: m.layers != nil,
+		Status:           status,
+		StatusIsError:    isErr,
+		ProcessCursor:    m.procCursor,
+		EventsOffset:     m.eventsOffset,
+		CompareOffset:    m.compareOffset,
+		DetailOffset:     m.detailOffset,
+		Location:         m.opts.Location,
 	}
 }
 
-// problemLine is the footer's error: the first problem of the reading (the host's, then an
-// unreachable engine's, then a container's), with how many more there are.
+// layerResults are the measurements for the views, by container id.
+func (m *Model) layerResults() map[string]views.LayerMeasurement {
+	if len(m.measured) == 0 {
+		return nil
+	}
+	out := make(map[string]views.LayerMeasurement, len(m.measured))
+	for id, e := range m.measured {
+		out[id] = e.result
+	}
+	return out
+}
+
+// identity is what a writable layer's measurement holds for: the same id, start and init.
+// A restart gives the container a new writable layer's worth of changes.
+func identity(c *snapshot.Container) string {
+	id := c.ID
+	if c.StartedAt != nil {
+		id += "|" + strconv.FormatInt(c.StartedAt.UnixNano(), 10)
+	}
+	if c.Pid != nil {
+		id += "|" + strconv.Itoa(*c.Pid)
+	}
+	return id
+}
+
+// problemLine is the footer's error: every unreachable engine by name with why, then the
+// first other problem of the reading (the host's, then a container's), with how many more
+// there are.
 func problemLine(s *snapshot.Snapshot) (string, bool) {
 	if s == nil {
 		return "", false
 	}
-	var problems []string
-	for _, e := range s.Host.Errors {
-		problems = append(problems, "host: "+e)
-	}
+	var engines, problems []string
 	for _, r := range s.Runtimes {
 		if !r.Reachable && r.Error != nil {
-			problems = append(problems, r.Name+" unreachable: "+*r.Error)
+			engines = append(engines, r.Name+" unreachable ("+plainReason(*r.Error)+")")
 		}
+	}
+	for _, e := range s.Host.Errors {
+		problems = append(problems, "host: "+e)
 	}
 	for i := range s.Containers {
 		for _, e := range s.Containers[i].Errors {
 			problems = append(problems, s.Containers[i].Name+": "+e)
 		}
 	}
+	var parts []string
+	if len(engines) > 0 {
+		parts = append(parts, strings.Join(engines, ", "))
+	}
 	switch len(problems) {
 	case 0:
-		return "", false
 	case 1:
-		return problems[0], true
+		parts = append(parts, problems[0])
+	default:
+		parts = append(parts, problems[0]+" (+"+strconv.Itoa(len(problems)-1)+" more; the detail view lists a container's)")
 	}
-	return problems[0] + " (+" + strconv.Itoa(len(problems)-1) + " more; the detail view lists a container's)", true
+	if len(parts) == 0 {
+		return "", false
+	}
+	return strings.Join(parts, "; "), true
+}
+
+// plainReason is the end of an engine's error, the part that says why: "docker at
+// unix:///var/run/docker.sock: dial unix ...: connect: permission denied" is "permission
+// denied". The empty state and the snapshot keep the whole text.
+func plainReason(err string) string {
+	err = strings.TrimSpace(err)
+	if i := strings.LastIndex(err, ": "); i >= 0 && i+2 < len(err) {
+		return err[i+2:]
+	}
+	return err
 }

@@ -20,6 +20,30 @@ type Source interface {
 	Changed() <-chan struct{}
 }
 
+// Player is a Source that plays a recording. When the Source is one, the replay keys drive
+// it: space or p plays and pauses, ←/→ step one reading, [ and ] change the speed. Its methods
+// work on the recording's index in memory and return at once; the TUI still calls them from
+// commands, never from Update, as it does everything that touches the Source.
+type Player interface {
+	Source
+	TogglePlay()
+	// Step moves n readings (negative: back) and pauses.
+	Step(n int)
+	// Faster and Slower step the speed and return the new one.
+	Faster() float64
+	Slower() float64
+	// Position is the reading at the play head (0-based) of count, its time, whether it
+	// plays, and the speed in recording seconds per wall second.
+	Position() (index, count int, at time.Time, playing bool, speed float64)
+}
+
+// LayerMeasurer measures a container's writable layer on request (w): the live collector is
+// one. Measuring walks the layer's files, so it runs only when asked, in a command with a
+// time limit, never per reading.
+type LayerMeasurer interface {
+	MeasureWritableLayer(ctx context.Context, id string) (int64, error)
+}
+
 // Options configure the TUI.
 type Options struct {
 	// Interval is the time between readings; the + and - keys step it. Zero means one second.
@@ -32,6 +56,8 @@ type Options struct {
 	Label string
 	// SampleTimeout bounds one reading; zero means 10 seconds.
 	SampleTimeout time.Duration
+	// LayerTimeout bounds one measurement of a writable layer; zero means 30 seconds.
+	LayerTimeout time.Duration
 	// SlowAfter is how long a reading may take before the header says "collecting…"; zero
 	// means one second.
 	SlowAfter time.Duration
@@ -55,6 +81,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SampleTimeout <= 0 {
 		o.SampleTimeout = 10 * time.Second
+	}
+	if o.LayerTimeout <= 0 {
+		o.LayerTimeout = 30 * time.Second
 	}
 	if o.SlowAfter <= 0 {
 		o.SlowAfter = time.Second

@@ -23,6 +23,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case sampleMsg:
 		return m.applySample(msg)
+	case playbackMsg:
+		return m.applyPlayback(msg)
+	case layerMsg:
+		return m.applyLayer(msg), nil
 	case tickMsg:
 		if msg.seq != m.tickSeq || m.paused {
 			return m, nil
@@ -103,6 +107,22 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.player != nil {
+		// The replay controls come first: they take space, p and ←/→ from marking, pausing
+		// and switching containers, which keep m, nothing and h/l.
+		switch {
+		case key.Matches(msg, k.Play):
+			return m, playerCmd(m.player, actTogglePlay)
+		case key.Matches(msg, k.StepBack):
+			return m, playerCmd(m.player, actStepBack)
+		case key.Matches(msg, k.StepForward):
+			return m, playerCmd(m.player, actStepForward)
+		case key.Matches(msg, k.SpeedDown):
+			return m, playerCmd(m.player, actSlower)
+		case key.Matches(msg, k.SpeedUp):
+			return m, playerCmd(m.player, actFaster)
+		}
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit
@@ -152,9 +172,15 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 				m.marks[c.ID] = true
 			}
 		}
+	case key.Matches(msg, k.Measure):
+		return m.measureLayer()
 	case key.Matches(msg, k.Compare):
+		markKey := "space"
+		if m.player != nil {
+			markKey = "m"
+		}
 		if n := len(m.compared()); n < 2 {
-			m.notice = "compare needs two marked containers: press space on each (" + strconv.Itoa(n) + " marked)"
+			m.notice = "compare needs two marked containers: press " + markKey + " on each (" + strconv.Itoa(n) + " marked)"
 		} else {
 			m.mode, m.compareOffset = views.ModeCompare, 0
 		}
@@ -322,4 +348,87 @@ func direction(descending bool) string {
 		return " ▼ (S reverses)"
 	}
 	return " ▲ (S reverses)"
+}
+
+// applyPlayback takes in where a replay key moved the play head, and reads the recording there
+// at once rather than at the next tick.
+func (m Model) applyPlayback(msg playbackMsg) (Model, tea.Cmd) {
+	before := m.playback
+	pb := msg.playback
+	m.playback = &pb
+	at := "reading " + strconv.Itoa(pb.Index+1) + "/" + strconv.Itoa(pb.Count)
+	switch msg.action {
+	case actTogglePlay:
+		if pb.Playing {
+			m.notice = "playing at " + views.FormatSpeed(pb.Speed) + " from " + at + " (space pauses)"
+		} else {
+			m.notice = "paused at " + at + " (space plays, ←/→ step)"
+		}
+	case actStepBack, actStepForward:
+		m.notice = at
+		if before != nil && before.Index == pb.Index {
+			edge := "the first"
+			if msg.action == actStepForward {
+				edge = "the last"
+			}
+			m.notice = at + " is " + edge + " reading"
+		}
+	case actSlower, actFaster:
+		m.notice = "playback at " + views.FormatSpeed(pb.Speed)
+		if before != nil && before.Speed == pb.Speed {
+			edge := "slowest"
+			if msg.action == actFaster {
+				edge = "fastest"
+			}
+			m.notice = "playback stays at " + views.FormatSpeed(pb.Speed) + " (the " + edge + ")"
+		}
+	}
+	if m.paused {
+		return m, nil
+	}
+	return m.startSample()
+}
+
+// measureLayer starts a measurement of the focused container's writable layer in a command,
+// beside the readings; the keys keep working while it walks the files.
+func (m Model) measureLayer() (Model, tea.Cmd) {
+	c := m.focus()
+	switch {
+	case c == nil:
+		m.notice = "select a container to measure its writable layer"
+		return m, nil
+	case m.cur != nil && m.cur.Host.Remote:
+		m.notice = "writable layer of " + c.Name + ": not available for a remote host"
+		return m, nil
+	case m.layers == nil:
+		m.notice = "writable layers are measured only on a live host, not in a recording"
+		return m, nil
+	}
+	if e, ok := m.measured[c.ID]; ok && e.result.Measuring {
+		m.notice = "already measuring the writable layer of " + c.Name
+		return m, nil
+	}
+	m.measureSeq++
+	ident := identity(c)
+	m.measured[c.ID] = layerEntry{identity: ident, seq: m.measureSeq, name: c.Name, result: views.LayerMeasurement{Measuring: true}}
+	m.notice = "measuring the writable layer of " + c.Name + "… (it walks the layer's files; keys keep working)"
+	return m, measureCmd(m.ctx, m.layers, c.ID, ident, m.measureSeq, m.opts.LayerTimeout)
+}
+
+// applyLayer takes in a measurement, unless it answers an older request or the container has
+// changed since (the reading dropped the entry then).
+func (m Model) applyLayer(msg layerMsg) Model {
+	e, ok := m.measured[msg.id]
+	if !ok || e.seq != msg.seq || e.identity != msg.identity {
+		return m
+	}
+	if msg.err != nil {
+		e.result = views.LayerMeasurement{Err: msg.err.Error()}
+		m.notice = "writable layer of " + e.name + " not measured: " + msg.err.Error()
+	} else {
+		e.result = views.LayerMeasurement{Bytes: msg.bytes}
+		m.notice = "writable layer of " + e.name + ": " + views.FormatBytes(uint64(max(msg.bytes, 0)))
+	}
+	m.measured[msg.id] = e
+	return m
 }

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/boxtop/boxtop/collectors/snapshot"
 )
 
 // segment is one part of a line that may be shortened or left out when the line is too narrow.
@@ -121,12 +123,15 @@ func headerLine(s *State, width int, st Styles) string {
 			when += " " + s.Snapshot.Time.In(s.location()).Format("2006-01-02 15:04:05")
 		}
 		segs = append(segs, segment{text: when, paint: st.Replay})
+		if p := s.Playback; p != nil {
+			segs = append(segs, playbackSegments(p, st)...)
+		}
 	}
 	if s.Snapshot == nil {
 		segs = append(segs, segment{text: "boxtop", paint: st.Header})
 	} else {
 		h := s.Snapshot.Host
-		segs = append(segs, segment{text: orAbsent(h.Hostname), paint: st.Header})
+		segs = append(segs, hostSegment(s.Snapshot, st))
 		if h.Kernel != "" {
 			// Next to the host name, as uname -nr puts it; the bare release still reads as one.
 			segs = append(segs, segment{text: "kernel " + h.Kernel, short: h.Kernel, priority: 5})
@@ -156,9 +161,10 @@ func headerLine(s *State, width int, st Styles) string {
 	if s.Paused {
 		segs = append(segs, segment{text: "PAUSED", paint: st.Replay})
 	}
-	if !s.Replay || s.Paused {
+	switch {
+	case !s.Replay || s.Paused:
 		segs = append(segs, segment{text: "every " + FormatInterval(s.Interval), priority: 1})
-	} else {
+	case s.Playback == nil:
 		segs = append(segs, segment{text: "step " + FormatInterval(s.Interval), priority: 2})
 	}
 	if s.Collecting {
@@ -170,12 +176,70 @@ func headerLine(s *State, width int, st Styles) string {
 	return fitSegments(segs, " · ", width)
 }
 
+// hostSegment names the machine. A remote engine's host says so, with how it is reached, so
+// that nobody takes its figures for this machine's.
+func hostSegment(snap *snapshot.Snapshot, st Styles) segment {
+	h := snap.Host
+	if !h.Remote {
+		return segment{text: orAbsent(h.Hostname), paint: st.Header}
+	}
+	endpoint := ""
+	for _, r := range snap.Runtimes {
+		if r.Endpoint != "" && (endpoint == "" || r.Reachable) {
+			endpoint = r.Endpoint
+		}
+	}
+	name := h.Hostname
+	if name == "" {
+		name = endpointHost(endpoint)
+	}
+	seg := segment{text: "remote " + orAbsent(name), paint: st.Header}
+	if endpoint != "" {
+		seg.text, seg.short = seg.text+" via "+endpoint, seg.text
+	}
+	return seg
+}
+
+// endpointHost is the machine of an engine address: "web-1" of "ssh://admin@web-1:22".
+func endpointHost(endpoint string) string {
+	_, rest, ok := strings.Cut(endpoint, "://")
+	if !ok {
+		return ""
+	}
+	if _, after, ok := strings.Cut(rest, "@"); ok {
+		rest = after
+	}
+	rest, _, _ = strings.Cut(rest, "/")
+	if inner, ok := strings.CutPrefix(rest, "["); ok { // [::1]:2376
+		host, _, _ := strings.Cut(inner, "]")
+		return host
+	}
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 && strings.Count(rest, ":") == 1 {
+		return rest[:i]
+	}
+	return rest
+}
+
+// playbackSegments say where a recording's play head is: the reading of how many, whether it
+// plays (in a word as well as the symbol) and how fast.
+func playbackSegments(p *Playback, st Styles) []segment {
+	state := "⏸ paused"
+	if p.Playing {
+		state = "▶ playing"
+	}
+	return []segment{
+		{text: strconv.Itoa(p.Index+1) + "/" + strconv.Itoa(p.Count)},
+		{text: state + " " + FormatSpeed(p.Speed), paint: st.Replay},
+	}
+}
+
 // runtimeSegments name the engines: version and API where one answered, "unreachable" where not.
 func runtimeSegments(s *State, st Styles) []segment {
 	if len(s.Snapshot.Runtimes) == 0 {
 		return []segment{{text: "no engine", paint: st.Warn, priority: 2}}
 	}
 	var segs []segment
+	several := len(s.Snapshot.Runtimes) > 1
 	for _, r := range s.Snapshot.Runtimes {
 		if !r.Reachable {
 			segs = append(segs, segment{text: r.Name + " unreachable", paint: st.Bad, priority: 2})
@@ -185,10 +249,16 @@ func runtimeSegments(s *State, st Styles) []segment {
 		if r.Version != nil {
 			text += " " + *r.Version
 		}
+		// The API version is what goes first when two engines share a narrow line: both
+		// names then still fit at 80 columns. One engine keeps it before the CPUs.
+		seg := segment{text: text, priority: 2}
 		if r.APIVersion != nil {
-			text += " API " + *r.APIVersion
+			seg.text = text + " API " + *r.APIVersion
+			if several {
+				seg.short = text
+			}
 		}
-		segs = append(segs, segment{text: text, priority: 2})
+		segs = append(segs, seg)
 	}
 	return segs
 }
@@ -305,20 +375,44 @@ func footerLine(s *State, width int, st Styles) string {
 	return left + strings.Repeat(" ", max(width-used, 0)+2) + joined
 }
 
-// footerHints are the keys worth a reminder in the current view, most useful first.
+// footerHints are the keys worth a reminder in the current view, most useful first. A
+// recording that can be played puts its controls first, and takes space for them, so marking
+// is on m there.
 func footerHints(s *State) []KeyHelp {
+	play := s.Playback != nil
+	var controls []KeyHelp
+	if play {
+		controls = []KeyHelp{{"space", "play/pause"}, {"←/→", "step"}, {"[/]", "speed"}}
+	}
+	measure := s.CanMeasureLayers && !s.remote()
 	switch {
 	case s.Help:
 		return []KeyHelp{{"esc", "close"}, {"q", "quit"}}
 	case s.Mode == ModeDetail:
-		return []KeyHelp{{"esc", "back"}, {"j/k", "scroll"}, {"?", "help"}, {"q", "quit"}}
+		hints := append([]KeyHelp{{"esc", "back"}, {"j/k", "scroll"}}, controls...)
+		if measure {
+			hints = append(hints, KeyHelp{"w", "measure layer"})
+		}
+		return append(hints, KeyHelp{"?", "help"}, KeyHelp{"q", "quit"})
 	case s.Mode == ModeCompare:
-		return []KeyHelp{{"esc", "back"}, {"j/k", "scroll"}, {"?", "help"}, {"q", "quit"}}
+		return append(append([]KeyHelp{{"esc", "back"}, {"j/k", "scroll"}}, controls...), KeyHelp{"?", "help"}, KeyHelp{"q", "quit"})
 	}
-	hints := []KeyHelp{{"?", "help"}, {"q", "quit"}, {"enter", "detail"}}
+	hints := append([]KeyHelp{{"?", "help"}, {"q", "quit"}}, controls...)
+	hints = append(hints, KeyHelp{"enter", "detail"})
 	if s.Pane == PaneProcesses {
-		hints = append(hints, KeyHelp{"←/→", "container"})
+		if play {
+			hints = append(hints, KeyHelp{"h/l", "container"})
+		} else {
+			hints = append(hints, KeyHelp{"←/→", "container"})
+		}
 	}
-	return append(hints, KeyHelp{"/", "filter"}, KeyHelp{"s", "sort"}, KeyHelp{"space", "mark"},
-		KeyHelp{"c", "compare"}, KeyHelp{"a", "all"}, KeyHelp{"p", "pause"}, KeyHelp{"+/-", "interval"})
+	if s.Pane == PaneStorage && measure {
+		hints = append(hints, KeyHelp{"w", "measure layer"})
+	}
+	hints = append(hints, KeyHelp{"/", "filter"}, KeyHelp{"s", "sort"})
+	if play {
+		return append(hints, KeyHelp{"m", "mark"}, KeyHelp{"c", "compare"}, KeyHelp{"a", "all"}, KeyHelp{"+/-", "interval"})
+	}
+	return append(hints, KeyHelp{"space", "mark"}, KeyHelp{"c", "compare"}, KeyHelp{"a", "all"}, KeyHelp{"p", "pause"},
+		KeyHelp{"+/-", "interval"})
 }

@@ -65,13 +65,85 @@ func TestHeaderTwoEngines(t *testing.T) {
 	podman, api := "4.3.1", "1.41"
 	snap.Runtimes = append(snap.Runtimes, snapshot.Runtime{Name: "podman", Reachable: true, Version: &podman, APIVersion: &api})
 	s := State{Snapshot: snap, Interval: time.Second}
-	// The second engine does not fit at 80; the cgroup version, left out before it, does.
+	// Both engines answer, so both are named at 80 columns: their API versions go first,
+	// and the cgroup version stays.
 	line := headerLine(&s, 80, Styles{})
-	if !strings.Contains(line, "cgroup v1") || strings.Contains(line, "podman") || Width(line) > 80 {
-		t.Errorf("%q: want the cgroup version back once podman is left out", line)
+	for _, want := range []string{"docker 20.10.24+dfsg1 · ", "podman 4.3.1 · ", "cgroup v1"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("%q at 80 lacks %q", line, want)
+		}
 	}
-	if line := headerLine(&s, 200, Styles{}); !strings.Contains(line, "podman 4.3.1 API 1.41") {
-		t.Errorf("%q: both engines at 200", line)
+	if strings.Contains(line, "API") || Width(line) > 80 {
+		t.Errorf("%q: want the engines' short forms within 80 cells", line)
+	}
+	if line := headerLine(&s, 200, Styles{}); !strings.Contains(line, "docker 20.10.24+dfsg1 API 1.41 · podman 4.3.1 API 1.41") {
+		t.Errorf("%q: both engines in full at 200", line)
+	}
+	// One engine unreachable: it is named as such beside the one that answers.
+	why := "dial unix /run/podman/podman.sock: connect: permission denied"
+	snap.Runtimes[1] = snapshot.Runtime{Name: "podman", Error: &why}
+	if line := headerLine(&s, 120, Styles{}); !strings.Contains(line, "docker 20.10.24+dfsg1") || !strings.Contains(line, "podman unreachable") {
+		t.Errorf("%q: want docker's version and podman unreachable", line)
+	}
+}
+
+func TestHeaderRemoteAndReplay(t *testing.T) {
+	remote := liveHost()
+	remote.Host.Remote = true
+	recorded := liveHost()
+	recorded.Time = time.Date(2026, 11, 27, 7, 0, 5, 0, time.UTC)
+	remote.Runtimes[0].Endpoint = "ssh://admin@vm.example:22"
+	tests := []struct {
+		name    string
+		state   State
+		width   int
+		want    []string
+		missing []string
+	}{
+		{"remote names the engine's host and how it is reached", State{Snapshot: remote, Interval: time.Second}, 200,
+			[]string{"remote vm via ssh://admin@vm.example:22 · "}, nil},
+		{"remote stays at 80 in its short form", State{Snapshot: remote, Interval: time.Second}, 80,
+			[]string{"remote vm · "}, []string{"via"}},
+		{"replay paused", State{Snapshot: recorded, Interval: time.Second, Replay: true,
+			Playback: &Playback{Index: 0, Count: 14, Speed: 1}}, 80,
+			[]string{"REPLAY 2026-11-27 07:00:05 · 1/14 · ⏸ paused 1× · vm"}, []string{"every", "step"}},
+		{"replay playing fast", State{Snapshot: recorded, Interval: time.Second, Replay: true,
+			Playback: &Playback{Index: 6, Count: 14, Playing: true, Speed: 16}}, 120,
+			[]string{"REPLAY 2026-11-27 07:00:05 · 7/14 · ▶ playing 16× · "}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			line := headerLine(&tc.state, tc.width, Styles{})
+			if w := Width(line); w > tc.width {
+				t.Fatalf("%d cells wide at %d: %q", w, tc.width, line)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("%q lacks %q", line, w)
+				}
+			}
+			for _, m := range tc.missing {
+				if strings.Contains(line, m) {
+					t.Errorf("%q has %q", line, m)
+				}
+			}
+		})
+	}
+}
+
+func TestEndpointHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"ssh://admin@web-1":      "web-1",
+		"ssh://admin@web-1:2222": "web-1",
+		"tcp://10.0.0.5:2376":    "10.0.0.5",
+		"tcp://[fd00::5]:2376":   "fd00::5",
+		"unix:///var/run/x.sock": "",
+		"no scheme":              "",
+		"ssh://web-1/some/path":  "web-1",
+	} {
+		if got := endpointHost(in); got != want {
+			t.Errorf("endpointHost(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

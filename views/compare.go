@@ -1,6 +1,7 @@
 package views
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -151,8 +152,98 @@ func compareRows(s *State) []compareRow {
 			}
 			return orAbsent(strings.Join(names, ","))
 		}},
+		compareRow{label: "reaches", text: func(c *snapshot.Container) string { return orAbsent(strings.Join(reaches(c), ",")) }},
+		compareRow{label: "STORAGE", section: true},
+		compareRow{label: "root fs", text: func(c *snapshot.Container) string {
+			driver := absent
+			if c.Storage != nil {
+				driver = orAbsent(deref(c.Storage.Driver, ""))
+			}
+			switch {
+			case c.Security == nil:
+				return driver
+			case c.Security.ReadOnlyRootfs:
+				return driver + " ro"
+			}
+			return driver + " rw"
+		}},
+		compareRow{label: "writable layer", text: func(c *snapshot.Container) string {
+			text, _ := layerText(s, c)
+			return text
+		}},
+		compareRow{label: "mounts", text: func(c *snapshot.Container) string { return mountKinds(c) }},
+		compareRow{label: "mount points", text: func(c *snapshot.Container) string {
+			points := make([]string, 0, len(c.Mounts))
+			for _, m := range c.Mounts {
+				points = append(points, m.Destination)
+			}
+			return orAbsent(strings.Join(points, ","))
+		}},
+		compareRow{label: "sensitive", text: func(c *snapshot.Container) string {
+			var why []string
+			for _, m := range c.Mounts {
+				if m.Sensitive != nil {
+					why = append(why, "⚠ "+*m.Sensitive)
+				}
+			}
+			return orAbsent(strings.Join(why, ","))
+		}},
+		compareRow{label: "not in engine", text: func(c *snapshot.Container) string {
+			var points []string
+			for _, m := range c.Mounts {
+				if m.NotInEngine {
+					points = append(points, "◇ "+m.Destination)
+				}
+			}
+			return orAbsent(strings.Join(points, ","))
+		}},
+		compareRow{label: "shares mounts", text: func(c *snapshot.Container) string {
+			var with []string
+			for _, m := range c.Mounts {
+				with = mergeSorted(with, m.SharedWith)
+			}
+			return orAbsent(strings.Join(with, ","))
+		}},
 	)
 	return rows
+}
+
+// reaches lists the other containers on the container's engine networks, sorted: those it
+// can reach and be reached by.
+func reaches(c *snapshot.Container) []string {
+	var out []string
+	for _, n := range c.Networks {
+		if n.Driver == "null" || n.Driver == "host" {
+			continue
+		}
+		for _, m := range n.Containers {
+			if m != c.Name {
+				out = mergeSorted(out, []string{m})
+			}
+		}
+	}
+	return out
+}
+
+// mountKinds counts a container's mounts by type: "3: 2 volume, 1 bind".
+func mountKinds(c *snapshot.Container) string {
+	if len(c.Mounts) == 0 {
+		return "0"
+	}
+	counts := map[string]int{}
+	var kinds []string
+	for _, m := range c.Mounts {
+		if counts[m.Type] == 0 {
+			kinds = append(kinds, m.Type)
+		}
+		counts[m.Type]++
+	}
+	sort.Strings(kinds)
+	parts := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		parts = append(parts, strconv.Itoa(counts[k])+" "+k)
+	}
+	return strconv.Itoa(len(c.Mounts)) + ": " + strings.Join(parts, ", ")
 }
 
 // compareMinColumn is the narrowest a container's column may get.
@@ -169,7 +260,7 @@ func compareView(s *State, width, height int, st Styles) []string {
 	if len(cs) < 2 {
 		return []string{
 			Truncate("compare needs at least two marked containers ("+strconv.Itoa(len(cs))+" marked)", width),
-			st.Dim.Render(Truncate("select a container and press space to mark it, then c", width)),
+			st.Dim.Render(Truncate("select a container and press m to mark it (space too, when not replaying), then c", width)),
 		}
 	}
 	const labelWidth = 15

@@ -34,7 +34,11 @@ func detailLines(s *State, width int, st Styles) []string {
 	section := func(title string) { lines = append(lines, "", st.Section.Render(Truncate(title, width))) }
 
 	// The image goes last, as in the Processes pane: a long registry path is the part to cut.
-	head := []string{c.Name, shortID(c.ID), c.State, orAbsent(c.Runtime)}
+	head := []string{c.Name}
+	if id := shortID(c.ID); id != c.Name {
+		head = append(head, id)
+	}
+	head = append(head, c.State, orAbsent(c.Runtime))
 	if c.Pid != nil {
 		head = append(head, "pid "+strconv.Itoa(*c.Pid))
 	}
@@ -43,6 +47,14 @@ func detailLines(s *State, width int, st Styles) []string {
 	}
 	head = append(head, orAbsent(c.Image))
 	add(st.Header, strings.Join(head, " · "))
+	if c.FoundWithoutEngine {
+		for _, l := range wrap("found by its cgroup alone: no engine lists it, so it has no name (its short id stands in), image, config or security settings", width, 2) {
+			lines = append(lines, st.Warn.Render(l))
+		}
+	}
+	if c.Pod != nil {
+		add(Paint{}, "kubernetes pod "+orAbsent(c.Pod.UID)+" · QoS class "+orAbsent(c.Pod.QoSClass))
+	}
 	for _, e := range c.Errors {
 		for _, l := range wrap("! "+compactIDs(sanitize(e)), width, 2) {
 			lines = append(lines, st.Bad.Render(l))
@@ -55,9 +67,12 @@ func detailLines(s *State, width int, st Styles) []string {
 	}
 
 	section("NAMESPACES")
-	if len(c.Namespaces) == 0 {
+	switch {
+	case s.remote():
+		add(st.Dim, notForRemote)
+	case len(c.Namespaces) == 0:
 		add(st.Dim, "not read")
-	} else {
+	default:
 		lines = append(lines, namespaceLines(s, c, width, st)...)
 		for _, m := range namespaceMismatches(s, c) {
 			add(st.Bad, "! "+m)
@@ -65,8 +80,10 @@ func detailLines(s *State, width int, st Styles) []string {
 	}
 	section("NETWORK")
 	lines = append(lines, networkDetail(s, c, width, st)...)
+	section("STORAGE")
+	lines = append(lines, storageDetail(s, c, width, st)...)
 	section("SECURITY")
-	lines = append(lines, securityDetail(c, width, st)...)
+	lines = append(lines, securityDetail(s, c, width, st)...)
 	return lines
 }
 
@@ -182,10 +199,16 @@ func usageLines(s *State, c *snapshot.Container, width int, st Styles) []string 
 	}
 	if SharesHostNetwork(c) {
 		row("NET", 0, false, "the host's network: counters are the host's", ToneDim, nil, 0)
+	} else if c.Network != nil && c.Network.Mode == "none" {
+		row("NET", 0, false, "network none: loopback only, nothing to count", ToneDim, nil, 0)
 	} else if rx, tx := NetworkRates(c); c.Network != nil {
 		row("NET", 0, false, "rx "+FormatRatePerSecond(rx)+" · tx "+FormatRatePerSecond(tx), ToneNone, h.RxPerSecond, 0)
 	}
-	row("PRESSURE", 0, false, pressureText(c.Pressure), ToneNone, nil, 0)
+	if s.remote() {
+		row("PRESSURE", 0, false, notForRemote, ToneDim, nil, 0)
+	} else {
+		row("PRESSURE", 0, false, pressureText(c.Pressure), ToneNone, nil, 0)
+	}
 	return lines
 }
 
@@ -217,13 +240,19 @@ func networkDetail(s *State, c *snapshot.Container, width int, st Styles) []stri
 		add(Paint{}, head)
 		if SharesHostNetwork(c) {
 			add(st.Dim, "  the host's network namespace: its interfaces are the host's")
+		} else if c.Network.Mode == "none" {
+			add(st.Dim, "  loopback only: no other container or host can reach it over a network")
 		} else {
 			for i := range c.Network.Interfaces {
 				ifc := &c.Network.Interfaces[i]
 				if ifc.Name == "lo" {
 					continue
 				}
-				add(Paint{}, "  "+ifc.Name+" "+orAbsent(strings.Join(ifc.Addresses, ","))+" · mac "+orAbsent(ifc.MAC)+" · host peer "+peerText(ifc)+
+				addrs, peer := orAbsent(strings.Join(ifc.Addresses, ",")), peerText(ifc)
+				if s.remote() {
+					addrs, peer = "addresses "+notForRemote, remoteCell
+				}
+				add(Paint{}, "  "+ifc.Name+" "+addrs+" · mac "+orAbsent(ifc.MAC)+" · host peer "+peer+
 					" · rx "+FormatRatePerSecond(ifc.RxBytesPerSecond)+" tx "+FormatRatePerSecond(ifc.TxBytesPerSecond)+
 					" · errors "+strconv.FormatUint(ifc.RxErrors, 10)+"/"+strconv.FormatUint(ifc.TxErrors, 10)+
 					" · drops "+strconv.FormatUint(ifc.RxDropped, 10)+"/"+strconv.FormatUint(ifc.TxDropped, 10))
@@ -249,8 +278,81 @@ func networkDetail(s *State, c *snapshot.Container, width int, st Styles) []stri
 	return lines
 }
 
-func securityDetail(c *snapshot.Container, width int, st Styles) []string {
+// storageDetail is the root filesystem, with the writable layer's size once measured, and
+// every mount in words.
+func storageDetail(s *State, c *snapshot.Container, width int, st Styles) []string {
+	var lines []string
+	add := func(p Paint, text string) { lines = append(lines, p.Render(Truncate(sanitize(text), width))) }
+	root := "root filesystem: driver " + absent
+	if c.Storage != nil {
+		root = "root filesystem: driver " + orAbsent(deref(c.Storage.Driver, ""))
+	}
+	switch {
+	case c.Security == nil:
+		root += " · read-only not known"
+	case c.Security.ReadOnlyRootfs:
+		root += " · read-only"
+	default:
+		root += " · read-write"
+	}
+	layer, tone := "writable layer ", ToneNone
+	m, known := layerMeasurement(s, c)
+	switch {
+	case known && m.Measuring:
+		layer, tone = layer+"measuring…", ToneAccent
+	case known && m.Err != "":
+		layer, tone = layer+"not measured: "+compactIDs(m.Err), ToneBad
+	case known:
+		layer += FormatBytes(uint64(max(m.Bytes, 0)))
+		if s.CanMeasureLayers {
+			layer += " (w measures again)"
+		}
+	case s.remote():
+		layer, tone = layer+notForRemote, ToneDim
+	case s.CanMeasureLayers:
+		layer, tone = layer+"not measured: press w (it walks the layer's files)", ToneDim
+	default:
+		layer, tone = layer+"not measured", ToneDim
+	}
+	add(Paint{}, root)
+	for _, l := range wrap(layer, width, 2) {
+		lines = append(lines, st.Tone(tone).Render(l))
+	}
+	if len(c.Mounts) == 0 {
+		add(st.Dim, "no mounts")
+		return lines
+	}
+	for i := range c.Mounts {
+		mt := &c.Mounts[i]
+		source, hostPath := orAbsent(mt.Source), ""
+		if mt.VolumeName != nil && *mt.VolumeName != "" {
+			source, hostPath = *mt.VolumeName, mt.Source
+		}
+		mode := "rw"
+		if mt.ReadOnly {
+			mode = "ro"
+		}
+		text := "  " + mt.Type + " " + source + " → " + mt.Destination + " " + mode
+		if len(mt.SharedWith) > 0 {
+			text += " · also mounted by " + strings.Join(mt.SharedWith, ", ")
+		}
+		w := mountWarning(mt, width)
+		if w.Text != "" {
+			text += " · " + w.Text
+		}
+		if hostPath != "" {
+			text += " · at " + hostPath
+		}
+		add(st.Tone(w.Tone), text)
+	}
+	return lines
+}
+
+func securityDetail(s *State, c *snapshot.Container, width int, st Styles) []string {
 	sec := c.Security
+	if sec == nil && c.FoundWithoutEngine {
+		return []string{st.Dim.Render(Truncate("not known: these settings come from the engine, and no engine lists this container", width))}
+	}
 	if sec == nil {
 		return []string{st.Dim.Render("not read")}
 	}
@@ -262,7 +364,10 @@ func securityDetail(c *snapshot.Container, width int, st Styles) []string {
 	}
 	caps, capsTone := capsSummary(sec)
 	effective := "none"
-	if len(sec.CapEffective) > 0 {
+	switch {
+	case s.remote():
+		effective = notForRemote // read from the init's /proc status
+	case len(sec.CapEffective) > 0:
 		effective = strings.Join(trimCaps(sec.CapEffective), " ")
 	}
 	privTone := ToneNone

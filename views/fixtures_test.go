@@ -75,8 +75,9 @@ func testKeys() []KeyHelp {
 		{"q ctrl+c", "quit"}, {"?", "this help"}, {"1-6", "switch pane"}, {"tab shift+tab", "next / previous pane"},
 		{"j k ↓ ↑", "move, scroll"}, {"g G", "top / bottom"}, {"enter", "detail view"},
 		{"esc", "back / clear filter"}, {"/", "filter by name"}, {"s S", "sort column / reverse"},
-		{"space", "mark for compare"}, {"c", "compare marked"}, {"a", "show / hide stopped"},
+		{"space m", "mark for compare"}, {"c", "compare marked"}, {"a", "show / hide stopped"},
 		{"p", "pause / resume"}, {"+ -", "interval up / down"}, {"← → h l", "processes: container"},
+		{"w", "measure writable layer"},
 	}
 }
 

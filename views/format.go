@@ -196,3 +196,11 @@ func plural(n int, one, many string) string {
 	}
 	return strconv.Itoa(n) + " " + many
 }
+
+// FormatSpeed shows a playback speed: "0.25×", "1×", "16×".
+func FormatSpeed(v float64) string {
+	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return absent
+	}
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) + "×"
+}

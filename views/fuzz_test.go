@@ -27,7 +27,7 @@ func FuzzRender(f *testing.F) {
 	}
 	f.Add(seed, uint8(80), uint8(24), uint8(0), uint8(0))
 	f.Add(seed, uint8(41), uint8(10), uint8(3), uint8(4))
-	for _, name := range []string{"no-engine.json", "idle.json"} {
+	for _, name := range []string{"no-engine.json", "idle.json", "remote.json", "engines.json"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -49,6 +49,24 @@ func FuzzRender(f *testing.F) {
 		s.DetailOffset = int(mode) - 2
 		if s.Mode == ModeCompare {
 			s.Compared = s.Containers
+		}
+		if mode&16 != 0 {
+			// A play head anywhere, even outside the recording, and measurements in every
+			// state, the failed one with the reading's own text as its reason.
+			s.Replay = true
+			s.Playback = &Playback{Index: int(pane) - 2, Count: int(w) % 5, Playing: mode&32 != 0, Speed: float64(h) / 7}
+			s.CanMeasureLayers = mode&64 != 0
+			s.Layers = map[string]LayerMeasurement{}
+			for i, c := range s.Containers {
+				switch i % 3 {
+				case 0:
+					s.Layers[c.ID] = LayerMeasurement{Measuring: true}
+				case 1:
+					s.Layers[c.ID] = LayerMeasurement{Bytes: -int64(h)}
+				default:
+					s.Layers[c.ID] = LayerMeasurement{Err: c.Name + "\n\x1b[2J"}
+				}
+			}
 		}
 		width, height := int(w), int(h)
 		out := Render(s, width, height, DefaultStyles())

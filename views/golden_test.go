@@ -19,9 +19,18 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // common one, and a large one.
 var goldenSizes = [][2]int{{80, 24}, {120, 40}, {200, 60}}
 
+// isolationSizes add 160x45 for the panes that show the walls between containers (their
+// namespaces, mounts and networks), whose columns come and go with the width.
+var isolationSizes = [][2]int{{80, 24}, {120, 40}, {160, 45}, {200, 60}}
+
+// smallAndCommon are the sizes of the cases that check one part of the screen.
+var smallAndCommon = [][2]int{{80, 24}, {120, 40}}
+
 type screenCase struct {
 	name  string
 	state func(t *testing.T) State
+	// sizes are the terminal sizes to check; nil means goldenSizes.
+	sizes [][2]int
 }
 
 func screenCases() []screenCase {
@@ -42,16 +51,16 @@ func screenCases() []screenCase {
 		}
 	}
 	return []screenCase{
-		{"resources", withPane(PaneResources, "web")},
-		{"isolation", withPane(PaneIsolation, "node-exporter")},
-		{"network", withPane(PaneNetwork, "db")},
+		{"resources", withPane(PaneResources, "web"), nil},
+		{"isolation", withPane(PaneIsolation, "node-exporter"), isolationSizes},
+		{"network", withPane(PaneNetwork, "db"), isolationSizes},
 		{"processes", func(t *testing.T) State {
 			s := withPane(PaneProcesses, "web")(t)
 			s.ProcessCursor = 3 // the shell whose mount namespace differs
 			return s
-		}},
-		{"events", withPane(PaneEvents, "")},
-		{"storage", withPane(PaneStorage, "build-runner")},
+		}, nil},
+		{"events", withPane(PaneEvents, ""), nil},
+		{"storage", withPane(PaneStorage, "build-runner"), isolationSizes},
 		{"resources-all-sorted", func(t *testing.T) State {
 			s := fixture(t)
 			all := listState(t, s.Snapshot, true)
@@ -73,17 +82,17 @@ func screenCases() []screenCase {
 			s.Status = "cache: read /sys/fs/cgroup/…/memory.stat: permission denied"
 			s.StatusIsError = true
 			return s
-		}},
+		}, nil},
 		{"detail-web", func(t *testing.T) State {
 			s := withPane(PaneResources, "web")(t)
 			s.Mode = ModeDetail
 			return s
-		}},
+		}, nil},
 		{"detail-cache-errors", func(t *testing.T) State {
 			s := withPane(PaneResources, "cache")(t)
 			s.Mode = ModeDetail
 			return s
-		}},
+		}, nil},
 		{"compare", func(t *testing.T) State {
 			s := fixture(t)
 			for _, n := range []string{"web", "sidecar-log-shipper-eu-west-1-production", "node-exporter"} {
@@ -93,19 +102,19 @@ func screenCases() []screenCase {
 			}
 			s.Mode = ModeCompare
 			return s
-		}},
+		}, nil},
 		{"compare-one-marked", func(t *testing.T) State {
 			s := withPane(PaneResources, "web")(t)
 			s.Marked[s.Focus.ID] = true
 			s.Compared = append(s.Compared, s.Focus)
 			s.Mode = ModeCompare
 			return s
-		}},
+		}, nil},
 		{"help", func(t *testing.T) State {
 			s := fixture(t)
 			s.Help = true
 			return s
-		}},
+		}, nil},
 		{"filtering-paused", func(t *testing.T) State {
 			s := fixture(t)
 			s.Filter, s.Filtering, s.Paused = "c", true, true
@@ -117,26 +126,94 @@ func screenCases() []screenCase {
 			}
 			s.Containers = kept
 			return s
-		}},
+		}, nil},
 		{"filter-no-match", func(t *testing.T) State {
 			s := fixture(t)
 			s.Filter, s.Containers, s.Selected, s.Focus = "zzz", nil, -1, nil
 			return s
-		}},
+		}, nil},
 		{"no-engine", func(t *testing.T) State {
 			return listState(t, loadSnapshot(t, "no-engine.json"), false)
-		}},
+		}, nil},
 		{"idle-engine", func(t *testing.T) State {
 			return listState(t, loadSnapshot(t, "idle.json"), false)
-		}},
+		}, nil},
 		{"replay-collecting", func(t *testing.T) State {
 			s := fixture(t)
 			s.Replay, s.Label, s.Collecting = true, "testdata/demo.bxr", true
 			return s
-		}},
+		}, nil},
 		{"first-reading", func(t *testing.T) State {
 			return State{Pane: PaneResources, Collecting: true, Interval: 1e9, Keys: testKeys()}
-		}},
+		}, nil},
+		{"replay-playing", func(t *testing.T) State {
+			s := withPane(PaneResources, "db")(t)
+			s.Replay, s.Label = true, "testdata/demo.bxr"
+			s.Playback = &Playback{Index: 41, Count: 120, Playing: true, Speed: 4}
+			return s
+		}, smallAndCommon},
+		{"replay-paused-detail", func(t *testing.T) State {
+			s := withPane(PaneResources, "web")(t)
+			s.Replay, s.Label, s.Mode = true, "/var/tmp/incident-2026-11-27.bxr", ModeDetail
+			s.Playback = &Playback{Index: 0, Count: 120, Speed: 0.25}
+			return s
+		}, smallAndCommon},
+		{"storage-measuring", func(t *testing.T) State {
+			s := withPane(PaneStorage, "db")(t)
+			s.CanMeasureLayers = true
+			s.Layers = map[string]LayerMeasurement{}
+			for _, c := range s.Containers {
+				switch c.Name {
+				case "db":
+					s.Layers[c.ID] = LayerMeasurement{Measuring: true}
+				case "cache":
+					s.Layers[c.ID] = LayerMeasurement{Bytes: 3 << 20}
+				case "web":
+					s.Layers[c.ID] = LayerMeasurement{Err: "measuring /var/lib/docker/overlay2/9f8e/diff: stopped after 51200 entries: context deadline exceeded"}
+				}
+			}
+			return s
+		}, [][2]int{{80, 24}, {160, 45}}},
+		{"detail-db-storage", func(t *testing.T) State {
+			s := withPane(PaneStorage, "db")(t)
+			s.Mode, s.CanMeasureLayers, s.DetailOffset = ModeDetail, true, 24
+			return s
+		}, [][2]int{{80, 24}, {160, 45}}},
+		{"compare-storage", func(t *testing.T) State {
+			s := fixture(t)
+			for _, n := range []string{"api", "build-runner", "cache"} {
+				selectByName(t, &s, n)
+				s.Marked[s.Focus.ID] = true
+				s.Compared = append(s.Compared, s.Focus)
+			}
+			s.Mode, s.CompareOffset = ModeCompare, 30
+			return s
+		}, [][2]int{{80, 24}, {160, 45}}},
+		{"remote-resources", remote(PaneResources, ModePane), smallAndCommon},
+		{"remote-isolation", remote(PaneIsolation, ModePane), smallAndCommon},
+		{"remote-network", remote(PaneNetwork, ModePane), smallAndCommon},
+		{"remote-processes", remote(PaneProcesses, ModePane), smallAndCommon},
+		{"remote-detail", remote(PaneResources, ModeDetail), smallAndCommon},
+		{"engines-resources", func(t *testing.T) State {
+			return listState(t, loadSnapshot(t, "engines.json"), false)
+		}, nil},
+		{"engines-found-detail", func(t *testing.T) State {
+			s := listState(t, loadSnapshot(t, "engines.json"), false)
+			selectByName(t, &s, "4f1c2a9b7e3d")
+			s.Mode = ModeDetail
+			return s
+		}, smallAndCommon},
+	}
+}
+
+// remote is the state of a remote engine's reading (its host's /proc cannot be read), on a
+// pane or in the detail view of its first container.
+func remote(p Pane, mode Mode) func(t *testing.T) State {
+	return func(t *testing.T) State {
+		s := listState(t, loadSnapshot(t, "remote.json"), false)
+		s.Pane, s.Mode = p, mode
+		selectByName(t, &s, "postgres")
+		return s
 	}
 }
 
@@ -145,7 +222,11 @@ var sgrColour = regexp.MustCompile(`\x1b\[[0-9;:]*\b(3[0-8]|4[0-8]|9[0-7]|10[0-7
 
 func TestScreensGolden(t *testing.T) {
 	for _, tc := range screenCases() {
-		for _, size := range goldenSizes {
+		sizes := tc.sizes
+		if sizes == nil {
+			sizes = goldenSizes
+		}
+		for _, size := range sizes {
 			w, h := size[0], size[1]
 			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, w, h), func(t *testing.T) {
 				s := tc.state(t)

@@ -13,6 +13,10 @@ func helpLegend() []KeyHelp {
 		{"x!", "value: config and kernel disagree"},
 		{"host/own/=NAME", "namespace: the host's, private, shared with NAME"},
 		{"◆", "process namespaces differ from init's"},
+		{"⚠", "sensitive host path mounted"},
+		{"◇", "mount the engine does not list"},
+		{"†", "found by cgroup alone, no engine lists it"},
+		{"n/a (remote)", "needs the remote host's /proc"},
 		{"≠", "containers differ"},
 		{"-", "unlimited, n/a or not read"},
 	}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/boxtop/boxtop/collectors/snapshot"
@@ -15,6 +16,8 @@ const (
 	colSeccomp    = "SECCOMP"
 	colAppArmor   = "APPARMOR"
 	colUserns     = "USERNS"
+	colMounts     = "MOUNTS"
+	colRemoteNS   = "ns:remote"
 )
 
 // isolationClaimPriority is where the names and "=NAME" cells of the Isolation pane claim
@@ -39,7 +42,9 @@ func nsPriority(typ string) int {
 	case "user", "cgroup":
 		return 2
 	}
-	return 4
+	// time: the host's for nearly every container (time namespaces are rare), so it makes
+	// way for the rootfs and no-new-privileges columns.
+	return 5
 }
 
 func isolationColumns(s *State) []Column {
@@ -51,7 +56,15 @@ func isolationColumns(s *State) []Column {
 	// that a long "=NAME" or capability list is cut only when space runs out. Names are what
 	// people look for in this matrix, so the names and the namespace cells claim their room
 	// before the columns of priority 4 and up appear (at 80 columns those are left out anyway).
+	if s.remote() {
+		// A remote host's namespaces cannot be read from here: one column says so instead
+		// of eight columns of dashes that would look like data.
+		cols = append(cols, Column{ID: colRemoteNS, Title: "NAMESPACES", Width: Width(remoteCell), Grow: true, MaxWidth: Width(notForRemote), Want: Width(notForRemote)})
+	}
 	for _, typ := range snapshot.NamespaceTypes {
+		if s.remote() {
+			break
+		}
 		want := 0
 		for _, c := range s.Containers {
 			want = max(want, Width(namespaceVerdict(s, c, typ).Text))
@@ -66,8 +79,15 @@ func isolationColumns(s *State) []Column {
 			capsWant = max(capsWant, Width(text))
 		}
 	}
+	mountsWant := 0
+	for _, c := range s.Containers {
+		mountsWant = max(mountsWant, Width(mountsSummary(c, 1000)))
+	}
 	return append(cols,
 		Column{ID: colPrivileged, Title: colPrivileged, Width: 4, Priority: 1},
+		// Mounts are a wall of their own: the engine's socket or the host's / mounted in
+		// undoes whatever the namespaces say, so the column stays at 80 columns.
+		Column{ID: colMounts, Title: colMounts, Width: 6, Priority: 1, Grow: true, MaxWidth: 36, Want: mountsWant, ClaimPriority: 2, ClaimWidth: 10},
 		Column{ID: colCaps, Title: colCaps, Width: 12, Priority: 3, Grow: true, MaxWidth: 40, Want: capsWant},
 		Column{ID: colRootfs, Title: colRootfs, Width: 4, Priority: 4},
 		Column{ID: colNNP, Title: colNNP, Width: 3, Priority: 4},
@@ -95,8 +115,8 @@ func isolationPane(s *State, width, height int, st Styles) []string {
 		Rows:     len(s.Containers),
 		Offset:   windowStart(s.Offset, s.Selected, len(s.Containers), tableHeight-1),
 		Selected: func(r int) bool { return r == s.Selected },
-		Cell: func(r, col, _ int) Cell {
-			return isolationCell(s, s.Containers[r], cols[col].ID, r == s.Selected)
+		Cell: func(r, col, w int) Cell {
+			return isolationCell(s, s.Containers[r], cols[col].ID, r == s.Selected, w)
 		},
 	}
 	lines := t.Render(width, tableHeight, st)
@@ -122,13 +142,16 @@ func isolationNotes(s *State) []string {
 			notes = append(notes, "! "+c.Name+": "+m)
 		}
 	}
+	if s.remote() {
+		return append(notes, "namespaces: "+notForRemote+" (they are read from /proc)")
+	}
 	if s.Snapshot != nil && s.Snapshot.Host.NamespacesReference != "" && s.Snapshot.Host.NamespacesReference != "pid 1" {
 		notes = append(notes, "host namespaces taken from "+s.Snapshot.Host.NamespacesReference+" (pid 1's cannot be read)")
 	}
 	return notes
 }
 
-func isolationCell(s *State, c *snapshot.Container, id string, selected bool) Cell {
+func isolationCell(s *State, c *snapshot.Container, id string, selected bool, width int) Cell {
 	switch id {
 	case colGutter:
 		return gutter(s, c, selected)
@@ -137,6 +160,13 @@ func isolationCell(s *State, c *snapshot.Container, id string, selected bool) Ce
 			return Cell{Text: c.Name, Tone: ToneDim}
 		}
 		return Cell{Text: c.Name}
+	case colRemoteNS:
+		if Width(notForRemote) <= width {
+			return Cell{Text: notForRemote, Tone: ToneDim}
+		}
+		return Cell{Text: remoteCell, Tone: ToneDim}
+	case colMounts:
+		return Cell{Text: mountsSummary(c, width), Tone: mountsTone(c)}
 	}
 	if typ, ok := strings.CutPrefix(id, "ns:"); ok {
 		v := namespaceVerdict(s, c, typ)
@@ -215,4 +245,78 @@ func trimCaps(caps []string) []string {
 		out[i] = strings.TrimPrefix(strings.ToUpper(c), "CAP_")
 	}
 	return out
+}
+
+// mountsSummary counts a container's mounts and names the worst of them in as many words as
+// width allows: "3 ⚠ container engine socket", "3 ⚠ socket", "3 ⚠"; a mount the engine does
+// not list adds "◇ not in engine" (or "◇").
+func mountsSummary(c *snapshot.Container, width int) string {
+	if len(c.Mounts) == 0 {
+		if c.Mounts == nil && c.Security == nil {
+			return absent // nothing known of its config
+		}
+		return "0"
+	}
+	var sensitive []string
+	unlisted := 0
+	for _, m := range c.Mounts {
+		if m.Sensitive != nil {
+			sensitive = append(sensitive, *m.Sensitive)
+		}
+		if m.NotInEngine {
+			unlisted++
+		}
+	}
+	count := strconv.Itoa(len(c.Mounts))
+	var long, short, bare []string
+	if len(sensitive) > 0 {
+		more := ""
+		if len(sensitive) > 1 {
+			more = " +" + strconv.Itoa(len(sensitive)-1)
+		}
+		long = append(long, "⚠ "+sensitive[0]+more)
+		short = append(short, "⚠ "+sensitiveWord(sensitive[0])+more)
+		bare = append(bare, "⚠")
+	}
+	if unlisted > 0 {
+		long = append(long, "◇ not in engine")
+		short = append(short, "◇ added")
+		bare = append(bare, "◇")
+	}
+	for _, parts := range [][]string{long, short, bare} {
+		text := strings.TrimSpace(count + " " + strings.Join(parts, " "))
+		if Width(text) <= width {
+			return text
+		}
+	}
+	return strings.TrimSpace(count + " " + strings.Join(bare, ""))
+}
+
+// sensitiveWord is the one word that says why a mount is sensitive, for narrow cells.
+func sensitiveWord(why string) string {
+	switch {
+	case strings.Contains(why, "socket"):
+		return "socket"
+	case strings.Contains(why, "root filesystem"):
+		return "host /"
+	}
+	if path, ok := strings.CutPrefix(why, "host "); ok && len(path) <= 10 {
+		return path
+	}
+	return "sensitive"
+}
+
+// mountsTone paints a sensitive mount as a fault and a mount the engine does not list as a
+// warning.
+func mountsTone(c *snapshot.Container) Tone {
+	tone := ToneNone
+	for _, m := range c.Mounts {
+		if m.Sensitive != nil {
+			return ToneBad
+		}
+		if m.NotInEngine {
+			tone = ToneWarn
+		}
+	}
+	return tone
 }

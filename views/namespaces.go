@@ -49,6 +49,9 @@ func configuredMode(c *snapshot.Container, typ string) string {
 // namespaceVerdict compares the kernel's answer (namespace inodes) with the engine's config.
 // The kernel decides the verdict; the config only raises a flag when it disagrees.
 func namespaceVerdict(s *State, c *snapshot.Container, typ string) nsVerdict {
+	if s.remote() {
+		return nsVerdict{Text: remoteCell, Tone: ToneDim}
+	}
 	ns, ok := c.Namespaces[typ]
 	if !ok || ns.Inode == 0 {
 		return nsVerdict{Text: absent, Tone: ToneDim}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,7 +96,7 @@ func networkColumns(s *State, lines []netLine) []Column {
 		addr = max(addr, Width(networkCell(s, l, colAddress, false).Text))
 		peer = max(peer, Width(networkCell(s, l, colPeer, false).Text))
 	}
-	return []Column{
+	cols := []Column{
 		{ID: colGutter, Width: gutterWidth},
 		{ID: ColName, Title: ColName, Width: 12, Grow: true, MaxWidth: 30, Want: nameWidth(s.Containers, 30), ClaimPriority: 3, ClaimWidth: nameClaimWidth},
 		{ID: colMode, Title: colMode, Width: 9, Priority: 1, Grow: true, MaxWidth: 40, Want: mode, ClaimPriority: 3, ClaimWidth: len("container:") + nameClaimWidth},
@@ -109,6 +110,11 @@ func networkColumns(s *State, lines []netLine) []Column {
 		{ID: colErrors, Title: colErrors, Width: 10, Align: AlignRight, Priority: 5},
 		{ID: colDrops, Title: colDrops, Width: 10, Align: AlignRight, Priority: 5},
 	}
+	if s.remote() {
+		// Every cell would say the same "n/a": the note under the table says it once.
+		cols = slices.DeleteFunc(cols, func(c Column) bool { return c.ID == colNetns })
+	}
+	return cols
 }
 
 // networkPane draws pane 3: each container's interfaces, and below them the engine's networks
@@ -123,6 +129,11 @@ func networkPane(s *State, width, height int, st Styles) []string {
 		netHeight = min(len(nets)+2, height/3)
 	}
 	tableHeight := height - netHeight
+	remoteNote := ""
+	if s.remote() && tableHeight >= 4 {
+		remoteNote = "addresses, host veth peers and namespaces: " + notForRemote
+		tableHeight--
+	}
 	lines, starts := networkLines(s)
 	cols := networkColumns(s, lines)
 	t := Table{
@@ -135,6 +146,13 @@ func networkPane(s *State, width, height int, st Styles) []string {
 		},
 	}
 	out := t.Render(width, tableHeight, st)
+	if remoteNote != "" {
+		for len(out) < tableHeight {
+			out = append(out, "")
+		}
+		out = append(out, st.Dim.Render(Truncate(remoteNote, width)))
+		tableHeight++
+	}
 	if netHeight == 0 {
 		return out
 	}
@@ -193,8 +211,14 @@ func networkCell(s *State, l netLine, id string, selected bool) Cell {
 	case colIface:
 		return Cell{Text: ifc.Name}
 	case colAddress:
+		if s.remote() && len(ifc.Addresses) == 0 {
+			return Cell{Text: remoteCell, Tone: ToneDim}
+		}
 		return Cell{Text: orAbsent(strings.Join(ifc.Addresses, ","))}
 	case colPeer:
+		if s.remote() && ifc.HostPeer == nil {
+			return Cell{Text: remoteCell, Tone: ToneDim}
+		}
 		return Cell{Text: peerText(ifc)}
 	case colRxRate:
 		return Cell{Text: FormatRate(ifc.RxBytesPerSecond)}
@@ -297,6 +321,18 @@ func engineNetworks(snap *snapshot.Snapshot) []engineNetwork {
 	return out
 }
 
+// reachNote says what membership means on the networks that do not connect their members:
+// "host" is the host's own stack, "null" (Docker's "none") no network at all.
+func reachNote(driver string) string {
+	switch driver {
+	case "host":
+		return " (host network)"
+	case "null":
+		return " (no network)"
+	}
+	return ""
+}
+
 // mergeSorted returns the sorted union of two name lists.
 func mergeSorted(a, b []string) []string {
 	seen := make(map[string]bool, len(a)+len(b))
@@ -333,7 +369,7 @@ func networksTable(nets []engineNetwork, width, height int, st Styles) []string 
 			case 2:
 				return Cell{Text: orAbsent(n.Gateway)}
 			}
-			return Cell{Text: orAbsent(strings.Join(n.Members, ", "))}
+			return Cell{Text: orAbsent(strings.Join(n.Members, ", ")) + reachNote(n.Driver)}
 		},
 	}
 	return append(lines, t.Render(width, height-1, st)...)

@@ -91,6 +91,12 @@ func processesPane(s *State, width, height int, st Styles) []string {
 	if !c.Running() {
 		return append(lines, st.Dim.Render(Truncate(c.Name+" is not running: no processes, no namespaces", width)))
 	}
+	if s.remote() {
+		for _, l := range wrap("processes and namespaces: "+notForRemote+" (boxtop reads them from /proc on the machine it runs on; the engine does not report them)", width, 2) {
+			lines = append(lines, st.Dim.Render(l))
+		}
+		return lines
+	}
 	rows := processTree(c.Processes)
 	cursor := min(max(s.ProcessCursor, 0), max(len(rows)-1, 0))
 	target := *c.Pid

@@ -24,6 +24,7 @@ const (
 	ColIOWrite       = "IO W/s"
 	colGutter        = ""
 	colCPUHistory    = "CPU HISTORY"
+	colRuntime       = "RUNTIME"
 )
 
 // SortColumns lists the columns `s` steps through, in screen order.
@@ -87,10 +88,25 @@ func resourcesColumns(s *State) []Column {
 	col := func(id string, width int, align Align, prio int) Column {
 		return Column{ID: id, Title: sortTitle(s, id, id), Width: width, Align: align, Priority: prio}
 	}
+	state := col(ColState, 8, AlignLeft, 1)
+	// A container found without an engine says so in words where the column has room for
+	// them, else with a mark the legend under the table explains.
+	for _, c := range s.Containers {
+		if c.FoundWithoutEngine {
+			state.Grow, state.MaxWidth = true, 20
+			state.Want = max(state.Want, Width(c.State+noEngineWords))
+		}
+	}
 	cols := []Column{
 		{ID: colGutter, Width: gutterWidth},
 		{ID: ColName, Title: sortTitle(s, ColName, ColName), Width: 12, Grow: true, MaxWidth: 40, Want: nameWidth(s.Containers, 40)},
-		col(ColState, 8, AlignLeft, 1),
+		state,
+	}
+	if multipleRuntimes(s.Snapshot) {
+		cols = append(cols, Column{ID: colRuntime, Title: colRuntime, Width: min(max(runtimeWidth(s.Containers), len(colRuntime)), 10), Priority: 3,
+			Grow: true, MaxWidth: 14, Want: runtimeWidth(s.Containers)})
+	}
+	cols = append(cols,
 		col(ColCPU, 6, AlignRight, 0),
 		col(ColCPULimit, 8, AlignRight, 2),
 		col(ColThrottled, 7, AlignRight, 2),
@@ -103,9 +119,59 @@ func resourcesColumns(s *State) []Column {
 		col(ColNetTx, 9, AlignRight, 4),
 		col(ColIORead, 7, AlignRight, 5),
 		col(ColIOWrite, 7, AlignRight, 5),
-		{ID: colCPUHistory, Title: colCPUHistory, Width: 11, Priority: 6, Grow: true, MaxWidth: 60},
-	}
+		Column{ID: colCPUHistory, Title: colCPUHistory, Width: 11, Priority: 6, Grow: true, MaxWidth: 60},
+	)
 	return cols
+}
+
+// noEngineWords follow the state of a container that no engine lists; noEngineMark stands
+// for them where the column is narrow.
+const (
+	noEngineWords = " (no engine)"
+	noEngineMark  = "†"
+	noEngineNote  = noEngineMark + " found by its cgroup alone: no engine lists it (no name, image or config)"
+)
+
+// stateCell is a container's state, with what marks one found without an engine.
+func stateCell(c *snapshot.Container, width int) Cell {
+	text := c.State
+	if c.FoundWithoutEngine {
+		if Width(text+noEngineWords) <= width {
+			text += noEngineWords
+		} else {
+			text += noEngineMark
+		}
+	}
+	return Cell{Text: text, Tone: stateTone(c.State)}
+}
+
+// multipleRuntimes reports whether the reading holds more than one engine's containers, or
+// more than one engine answered: the Resources pane then says whose each container is.
+func multipleRuntimes(snap *snapshot.Snapshot) bool {
+	if snap == nil {
+		return false
+	}
+	names := map[string]bool{}
+	for i := range snap.Containers {
+		if r := snap.Containers[i].Runtime; r != "" {
+			names[r] = true
+		}
+	}
+	reachable := 0
+	for _, r := range snap.Runtimes {
+		if r.Reachable {
+			reachable++
+		}
+	}
+	return len(names) > 1 || reachable > 1
+}
+
+func runtimeWidth(cs []*snapshot.Container) int {
+	w := 0
+	for _, c := range cs {
+		w = max(w, Width(c.Runtime))
+	}
+	return w
 }
 
 // resourcesPane draws pane 1: one row per container with its use against its limits.
@@ -115,6 +181,13 @@ func resourcesPane(s *State, width, height int, st Styles) []string {
 	}
 	cols := resourcesColumns(s)
 	rows := height - 1
+	legend := ""
+	if height >= 4 {
+		legend = resourcesLegend(s, cols, width)
+	}
+	if legend != "" {
+		rows--
+	}
 	t := Table{
 		Columns:  cols,
 		Rows:     len(s.Containers),
@@ -124,7 +197,32 @@ func resourcesPane(s *State, width, height int, st Styles) []string {
 			return resourcesCell(s, s.Containers[r], cols[col].ID, r == s.Selected, w)
 		},
 	}
-	return t.Render(width, height, st)
+	if legend == "" {
+		return t.Render(width, height, st)
+	}
+	lines := t.Render(width, height-1, st)
+	for len(lines) < height-1 {
+		lines = append(lines, "")
+	}
+	return append(lines, st.Dim.Render(Truncate(legend, width)))
+}
+
+// resourcesLegend explains the mark of containers found without an engine, when a row on the
+// list carries it rather than the words.
+func resourcesLegend(s *State, cols []Column, width int) string {
+	kept, widths := Table{Columns: cols}.Layout(width)
+	stateWidth := 0
+	for k, i := range kept {
+		if cols[i].ID == ColState {
+			stateWidth = widths[k]
+		}
+	}
+	for _, c := range s.Containers {
+		if c.FoundWithoutEngine && Width(c.State+noEngineWords) > stateWidth {
+			return noEngineNote
+		}
+	}
+	return ""
 }
 
 func resourcesCell(s *State, c *snapshot.Container, id string, selected bool, width int) Cell {
@@ -139,7 +237,9 @@ func resourcesCell(s *State, c *snapshot.Container, id string, selected bool, wi
 		}
 		return Cell{Text: c.Name}
 	case ColState:
-		return Cell{Text: c.State, Tone: stateTone(c.State)}
+		return stateCell(c, width)
+	case colRuntime:
+		return Cell{Text: orAbsent(c.Runtime)}
 	}
 	if !running {
 		return Cell{Text: absent, Tone: ToneDim}
@@ -190,6 +290,9 @@ func resourcesCell(s *State, c *snapshot.Container, id string, selected bool, wi
 	case ColNetRx, ColNetTx:
 		if SharesHostNetwork(c) {
 			return Cell{Text: "host", Tone: ToneDim}
+		}
+		if c.Network != nil && c.Network.Mode == "none" {
+			return Cell{Text: "none", Tone: ToneDim} // loopback only: nothing to count
 		}
 		rx, tx := NetworkRates(c)
 		if id == ColNetRx {

@@ -70,6 +70,22 @@ type History struct {
 	ThrottledPct Series
 }
 
+// Playback is the play head of a recording: the reading shown (0-based) of Count, whether it
+// moves by itself, and how fast (recording seconds per wall second).
+type Playback struct {
+	Index, Count int
+	Playing      bool
+	Speed        float64
+}
+
+// LayerMeasurement is one measurement of a container's writable layer: in flight, done
+// (Bytes), or failed (Err). Measuring walks the layer's files, so it happens only when asked.
+type LayerMeasurement struct {
+	Measuring bool
+	Bytes     int64
+	Err       string
+}
+
 // KeyHelp is one line of the help overlay: the keys, and what they do.
 type KeyHelp struct {
 	Keys string
@@ -111,6 +127,15 @@ type State struct {
 	// Replay marks data from a recording; Label names it (the file) in the header.
 	Replay bool
 	Label  string
+	// Playback is where a recording's play head is; nil when the data cannot be played (live
+	// data, or a replay without controls).
+	Playback *Playback
+
+	// Layers are the writable-layer measurements the user asked for, by container id; they
+	// take the place of the reading's own figure. CanMeasureLayers says the source can measure
+	// one at all (a live local host), so the views offer the key.
+	Layers           map[string]LayerMeasurement
+	CanMeasureLayers bool
 
 	// Status is the footer's message; StatusIsError paints it as an error.
 	Status        string
@@ -133,6 +158,10 @@ func (s *State) location() *time.Location {
 	}
 	return s.Location
 }
+
+// remote reports whether the reading comes from an engine on another machine, whose /proc
+// (namespaces, processes, pressure, interface addresses, veth peers) boxtop cannot read.
+func (s *State) remote() bool { return s.Snapshot != nil && s.Snapshot.Host.Remote }
 
 // history returns a container's history, or an empty one.
 func (s *State) history(id string) History {
