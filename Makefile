@@ -4,7 +4,7 @@ BIN       := bin/boxtop
 PKGS      := ./...
 TESTFLAGS ?=
 
-.PHONY: all build run test test-unit e2e bench bench-terminal bench-clean lint fuzz docker-up podman-up test-deps clean
+.PHONY: demo demo-check demo-record all build run test test-unit e2e bench bench-terminal bench-clean lint fuzz docker-up podman-up test-deps clean
 
 all: build
 
@@ -61,6 +61,23 @@ podman-up:
 
 test-deps:
 	@bash scripts/test-deps.sh
+
+# demo.tape replays testdata/demo.bxr: no engine needed to render it.
+VHS ?= $(shell command -v vhs 2>/dev/null || echo $$(go env GOPATH)/bin/vhs)
+demo: build
+	@if [ ! -x "$(VHS)" ]; then \
+		echo "vhs is not installed: go install github.com/charmbracelet/vhs@v0.10.0 (rendering also needs ttyd and ffmpeg)"; exit 1; fi
+	PATH="$(CURDIR)/bin:$$PATH" $(VHS) demo.tape
+
+# What CI checks of the demo: the tape parses, and the recording replays (TestDemoRecording).
+demo-check:
+	@[ -x "$(VHS)" ] || $(GO) install github.com/charmbracelet/vhs@v0.10.0
+	$(VHS) validate demo.tape
+	$(GO) test -count=1 -run TestDemoRecording ./cmd/boxtop/
+
+# Records testdata/demo.bxr again on the local daemon (about a minute).
+demo-record: docker-up
+	bash scripts/record-demo.sh testdata/demo.bxr
 
 clean:
 	rm -rf bin
