@@ -3,11 +3,9 @@ package e2e
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/boxtop/boxtop/internal/testimage"
 )
 
 // Labels on every container the suite starts: labelRun's value is "e2e-<run id>", labelPid
@@ -79,11 +79,11 @@ func runMain(m *testing.M) int {
 
 	removeLeftovers(ctx)
 	env.boxtop = filepath.Join(env.tmp, "boxtop")
-	if out, err := goBuild(ctx, env.repo, env.boxtop, "./cmd/boxtop", false); err != nil {
+	if out, err := testimage.GoBuild(ctx, env.repo, env.boxtop, "./cmd/boxtop", false); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: go build ./cmd/boxtop: %v\n%s", err, out)
 		return 1
 	}
-	if env.image, err = buildImage(ctx, env.repo, env.tmp); err != nil {
+	if env.image, _, err = testimage.Build(ctx, env.repo, env.tmp, "docker", "boxtop-e2e-workload"); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: build the workload image:", err)
 		return 1
 	}
@@ -145,59 +145,6 @@ func randomHex(n int) string {
 		panic(err) // crypto/rand does not fail on Linux
 	}
 	return hex.EncodeToString(b)
-}
-
-func goBuild(ctx context.Context, dir, out, pkg string, static bool) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
-	cmd.Dir = dir
-	cmd.Env = os.Environ()
-	if static {
-		cmd.Env = append(cmd.Env, "CGO_ENABLED=0")
-	}
-	return cmd.CombinedOutput()
-}
-
-// buildImage makes the containers' image: the integration tests' workload program, built
-// static, as the whole root filesystem, imported as boxtop-e2e-workload:<hash of the binary>
-// (reused when that tag exists). There is no registry to pull from.
-func buildImage(ctx context.Context, repo, tmp string) (string, error) {
-	rootfs := filepath.Join(tmp, "rootfs")
-	for _, dir := range []string{"etc", "tmp", "proc", "sys", "dev"} {
-		if err := os.MkdirAll(filepath.Join(rootfs, dir), 0o755); err != nil {
-			return "", err
-		}
-	}
-	if err := os.Chmod(filepath.Join(rootfs, "tmp"), 0o1777); err != nil {
-		return "", err
-	}
-	for _, f := range []string{"etc/hostname", "etc/hosts", "etc/resolv.conf"} {
-		if err := os.WriteFile(filepath.Join(rootfs, f), nil, 0o644); err != nil {
-			return "", err
-		}
-	}
-	bin := filepath.Join(rootfs, "workload")
-	if out, err := goBuild(ctx, repo, bin, "github.com/boxtop/boxtop/integration/workload", true); err != nil {
-		return "", fmt.Errorf("go build integration/workload: %v\n%s", err, out)
-	}
-	f, err := os.Open(bin)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	f.Close()
-	if err != nil {
-		return "", fmt.Errorf("hash %s: %w", bin, err)
-	}
-	image := "boxtop-e2e-workload:" + hex.EncodeToString(h.Sum(nil))[:16]
-	if exec.CommandContext(ctx, "docker", "image", "inspect", image).Run() == nil {
-		return image, nil
-	}
-	script := `tar -C "$1" -c . | docker import --change 'ENTRYPOINT ["/workload"]' - "$2"`
-	if out, err := exec.CommandContext(ctx, "sh", "-c", script, "sh", rootfs, image).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("docker import: %v: %s", err, out)
-	}
-	return image, nil
 }
 
 // removeLeftovers removes the containers of earlier e2e runs whose test process is gone: a

@@ -3,11 +3,9 @@ package integration
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/boxtop/boxtop/internal/testimage"
 )
 
 // labelRun marks every container the suite starts; its value is the run id. labelTest names
@@ -31,6 +31,7 @@ type suite struct {
 	runID    string
 	repoRoot string
 	image    string
+	rootfs   string // the image's root filesystem, to import it into Podman too
 	// boxtop is the built binary; buildErr says why it is missing.
 	boxtop   string
 	buildErr error
@@ -86,13 +87,13 @@ func runMain(m *testing.M) int {
 	}
 
 	removeByLabel(ctx, labelRun) // leftovers of an earlier run that was killed
-	env.image, err = buildImage(ctx, env.repoRoot, env.tmp)
+	env.image, env.rootfs, err = testimage.Build(ctx, env.repoRoot, env.tmp, "docker", "boxtop-test-workload")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "integration: build the workload image:", err)
 		return 1
 	}
 	env.boxtop = filepath.Join(env.tmp, "boxtop")
-	if out, err := goBuild(ctx, env.repoRoot, env.boxtop, "./cmd/boxtop", false); err != nil {
+	if out, err := testimage.GoBuild(ctx, env.repoRoot, env.boxtop, "./cmd/boxtop", false); err != nil {
 		// Only the tests that run the binary need it: they fail with this message.
 		env.buildErr = fmt.Errorf("go build ./cmd/boxtop: %v\n%s", err, out)
 		env.boxtop = ""
@@ -129,68 +130,6 @@ func randomHex(n int) string {
 		panic(err) // crypto/rand does not fail on Linux
 	}
 	return hex.EncodeToString(b)
-}
-
-func goBuild(ctx context.Context, dir, out, pkg string, static bool) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
-	cmd.Dir = dir
-	cmd.Env = os.Environ()
-	if static {
-		cmd.Env = append(cmd.Env, "CGO_ENABLED=0")
-	}
-	return cmd.CombinedOutput()
-}
-
-// buildImage builds the workload into a root filesystem and imports it as
-// boxtop-test-workload:<hash of the binary>, reusing the image when that tag exists.
-func buildImage(ctx context.Context, repoRoot, tmp string) (string, error) {
-	rootfs := filepath.Join(tmp, "rootfs")
-	// Mount points runc would otherwise create: a read-only root filesystem cannot get them later.
-	for _, dir := range []string{"etc", "tmp", "proc", "sys", "dev"} {
-		if err := os.MkdirAll(filepath.Join(rootfs, dir), 0o755); err != nil {
-			return "", err
-		}
-	}
-	if err := os.Chmod(filepath.Join(rootfs, "tmp"), 0o1777); err != nil {
-		return "", err
-	}
-	for _, f := range []string{"etc/hostname", "etc/hosts", "etc/resolv.conf"} {
-		if err := os.WriteFile(filepath.Join(rootfs, f), nil, 0o644); err != nil {
-			return "", err
-		}
-	}
-	bin := filepath.Join(rootfs, "workload")
-	if out, err := goBuild(ctx, repoRoot, bin, "./integration/workload", true); err != nil {
-		return "", fmt.Errorf("go build ./integration/workload: %v\n%s", err, out)
-	}
-	// The workload is also the image's mount program (see integration/workload/mount.go).
-	if err := os.MkdirAll(filepath.Join(rootfs, "bin"), 0o755); err != nil {
-		return "", err
-	}
-	if err := os.Symlink("/workload", filepath.Join(rootfs, "bin", "mount")); err != nil && !os.IsExist(err) {
-		return "", err
-	}
-	f, err := os.Open(bin)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	f.Close()
-	if err != nil {
-		return "", err
-	}
-	image := "boxtop-test-workload:" + hex.EncodeToString(h.Sum(nil))[:16]
-
-	if exec.CommandContext(ctx, "docker", "image", "inspect", image).Run() == nil {
-		return image, nil
-	}
-	script := `tar -C "$1" -c . | docker import --change 'ENTRYPOINT ["/workload"]' - "$2"`
-	out, err := exec.CommandContext(ctx, "sh", "-c", script, "sh", rootfs, image).CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("docker import: %v: %s", err, out)
-	}
-	return image, nil
 }
 
 // removeByLabel force-removes every container carrying the label filter ("key" or "key=value").

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/boxtop/boxtop/internal/testimage"
 )
 
 // podmanSocket is where scripts/podman-up.sh serves Podman's Docker-compatible API.
@@ -46,12 +47,10 @@ func podman(t *testing.T, args ...string) string {
 // podmanImage imports the suite's workload root filesystem into Podman's store under the same
 // tag as Docker's image; imported images have no PATH, so the entrypoint is absolute.
 func podmanImage(t *testing.T) string {
-	if exec.Command("podman", "image", "exists", env.image).Run() == nil {
-		return env.image
-	}
-	script := `tar -C "$1" -c . | podman import --change 'ENTRYPOINT ["/workload"]' - "$2"`
-	if out, err := exec.Command("sh", "-c", script, "sh", filepath.Join(env.tmp, "rootfs"), env.image).CombinedOutput(); err != nil {
-		t.Fatalf("podman import: %v\n%s", err, out)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := testimage.Import(ctx, "podman", env.rootfs, env.image); err != nil {
+		t.Fatal(err)
 	}
 	return env.image
 }

@@ -125,6 +125,9 @@ func testCPULimit(t *testing.T) {
 		own           float64
 	)
 	for window := 1; ; window++ {
+		// boxtop's rate is over the time since its previous reading: take that reading now, so
+		// that its window and the files' window are the same two seconds.
+		sample(t, col)
 		before = readCPUCounters(t, c.Pid)
 		start := time.Now()
 		time.Sleep(2 * time.Second) // the window the rates are measured over
