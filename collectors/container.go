@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/boxtop/boxtop/collectors/cgroups"
@@ -32,6 +29,9 @@ type tracked struct {
 	netdev    *proc.NetDevReader
 	netdevErr error
 	mounts    *mountTable
+	ns        *proc.NamespaceReader
+	nsErr     error
+	exited    bool // the init was gone before anything could be opened
 
 	linksGeneration uint64 // the inventory generation the links were read at
 	links           []netns.Link
@@ -50,6 +50,7 @@ func (t *tracked) close() {
 		t.netdev = nil
 	}
 	t.mounts.close()
+	t.ns.Close()
 }
 
 func (c *Collector) forget(id string) {
@@ -67,6 +68,11 @@ func (c *Collector) track(info *engine.ContainerInfo) *tracked {
 	}
 	c.forget(info.ID)
 	t := &tracked{pid: info.Pid, startedAt: info.StartedAt}
+	t.ns, t.nsErr = proc.OpenNamespaces(c.proc, info.Pid)
+	if errors.Is(t.nsErr, fs.ErrNotExist) {
+		t.exited = true
+		return t
+	}
 	t.paths, t.locateErr = cgroups.Locate(c.opts.ProcRoot, c.opts.CgroupRoot, info.Pid, c.cgroupVersion)
 	if t.locateErr == nil {
 		t.cg = cgroups.Open(t.paths)
@@ -83,26 +89,23 @@ func (c *Collector) track(info *engine.ContainerInfo) *tracked {
 	return t
 }
 
-// exited reports (once, in the container's errors) an init process that is gone although the
-// engine still calls the container running: it exited moments ago and its "die" event is on
-// its way. Reading its files would only give a list of "no such file" errors.
-func (c *Collector) exited(ct *snapshot.Container, info *engine.ContainerInfo) bool {
-	_, err := os.Stat(filepath.Join(c.opts.ProcRoot, strconv.Itoa(info.Pid)))
-	if !errors.Is(err, fs.ErrNotExist) {
-		return false
-	}
-	ct.Errors = append(ct.Errors, fmt.Sprintf("init pid %d has exited: the container stopped while being read", info.Pid))
+// exitedWhileRead reports, as the container's only error, an init process that is gone
+// although the engine still calls the container running: it exited moments ago and its "die"
+// event is on its way. Its files would only give a list of "no such file" errors.
+func (c *Collector) exitedWhileRead(ct *snapshot.Container, info *engine.ContainerInfo) {
+	ct.Errors = append(ct.Errors[:0], fmt.Sprintf("init pid %d has exited: the container stopped while being read", info.Pid))
+	ct.CPU, ct.Memory, ct.Pids, ct.IO, ct.Pressure, ct.Namespaces = nil, nil, nil, nil, nil, nil
 	c.forget(info.ID)
-	return true
 }
 
 // readRunning fills the per-tick figures of a running container: cgroup files, namespaces,
 // network counters, and its processes when asked.
 func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerInfo, generation uint64, withProcesses bool) {
-	if c.exited(ct, info) {
+	t := c.track(info)
+	if t.exited {
+		c.exitedWhileRead(ct, info)
 		return
 	}
-	t := c.track(info)
 	if t.locateErr != nil {
 		ct.Errors = append(ct.Errors, fmt.Sprintf("cgroup: %v", t.locateErr))
 	} else {
@@ -118,7 +121,15 @@ func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerIn
 		ct.Errors = append(ct.Errors, r.Errors...)
 	}
 
-	nsByType, err := c.proc.Namespaces(info.Pid)
+	var nsByType map[string]proc.NS
+	err := t.nsErr
+	if t.ns != nil {
+		nsByType, err = t.ns.Read()
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		c.exitedWhileRead(ct, info)
+		return
+	}
 	if err != nil {
 		ct.Errors = append(ct.Errors, fmt.Sprintf("namespaces: %v", err))
 	}

@@ -23,21 +23,46 @@ type nsKey struct {
 }
 
 // shareNamespaces compares the inits' namespaces by device and inode: the kernel's truth, not
-// the engine's configuration.
+// the engine's configuration. A namespace that is the host's is marked so and lists no
+// partners: every container left in the host's namespace shares it with every other, which
+// shared_with_host already says, and listing them would make each reading grow with the square
+// of the number of containers.
 func shareNamespaces(cs []snapshot.Container) {
 	members := map[nsKey][]string{}
 	for _, c := range cs {
 		for typ, n := range c.Namespaces {
-			k := nsKey{typ, n.Device, n.Inode}
-			members[k] = append(members[k], c.Name)
+			if !n.SharedWithHost {
+				k := nsKey{typ, n.Device, n.Inode}
+				members[k] = append(members[k], c.Name)
+			}
+		}
+	}
+	for k, names := range members {
+		if len(names) > 1 {
+			sort.Strings(names)
+			members[k] = names
 		}
 	}
 	for i := range cs {
 		for typ, n := range cs[i].Namespaces {
-			n.SharedWith = others(members[nsKey{typ, n.Device, n.Inode}], cs[i].Name)
+			if n.SharedWithHost {
+				continue
+			}
+			n.SharedWith = othersSorted(members[nsKey{typ, n.Device, n.Inode}], cs[i].Name)
 			cs[i].Namespaces[typ] = n
 		}
 	}
+}
+
+// othersSorted returns the sorted names without self, never nil.
+func othersSorted(sorted []string, self string) []string {
+	out := make([]string, 0, len(sorted))
+	for _, n := range sorted {
+		if n != self {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // shareMounts marks mounts whose source (or volume) another container mounts too, and flags
@@ -57,10 +82,13 @@ func shareMounts(cs []snapshot.Container) {
 			}
 		}
 	}
+	for _, names := range members {
+		sort.Strings(names)
+	}
 	for i := range cs {
 		for j := range cs[i].Mounts {
 			m := &cs[i].Mounts[j]
-			m.SharedWith = others(members[key(*m)], cs[i].Name)
+			m.SharedWith = othersSorted(members[key(*m)], cs[i].Name)
 			if m.Type == "bind" {
 				if why := SensitivePath(m.Source); why != "" {
 					m.Sensitive = &why
@@ -116,6 +144,10 @@ func networkMembers(cs []snapshot.Container, networksByRuntime map[string][]engi
 			byKey[runtime+" name:"+networks[i].Name] = &networks[i]
 		}
 	}
+	// Each network's sorted member list is built once and shared by its members' readings:
+	// a reading is never changed after it is taken, so sharing is safe, and a bridge with 100
+	// containers costs one sort instead of a hundred.
+	sorted := map[*engine.NetworkInfo][]string{}
 	for i := range cs {
 		cs[i].Networks = dropNoneNetwork(cs[i].Networks)
 		for j := range cs[i].Networks {
@@ -129,13 +161,18 @@ func networkMembers(cs []snapshot.Container, networksByRuntime map[string][]engi
 				continue
 			}
 			m.Driver = n.Driver
-			m.Containers = make([]string, 0, len(n.Containers))
-			for _, id := range n.Containers {
-				if name, ok := names[id]; ok {
-					m.Containers = append(m.Containers, name)
+			members, done := sorted[n]
+			if !done {
+				members = make([]string, 0, len(n.Containers))
+				for _, id := range n.Containers {
+					if name, ok := names[id]; ok {
+						members = append(members, name)
+					}
 				}
+				sort.Strings(members)
+				sorted[n] = members
 			}
-			sort.Strings(m.Containers)
+			m.Containers = members
 		}
 	}
 }
@@ -148,17 +185,5 @@ func dropNoneNetwork(ms []snapshot.NetworkMembership) []snapshot.NetworkMembersh
 			out = append(out, m)
 		}
 	}
-	return out
-}
-
-// others returns names without self, sorted, never nil.
-func others(names []string, self string) []string {
-	out := make([]string, 0, len(names))
-	for _, n := range names {
-		if n != self {
-			out = append(out, n)
-		}
-	}
-	sort.Strings(out)
 	return out
 }
