@@ -27,11 +27,15 @@ type scanState struct {
 	err        error
 }
 
-// scanIfDue scans /proc when the last scan is older than scanEvery or the engine's inventory
-// changed since.
+// scanSoonest bounds how often engine events can bring a scan forward: a busy engine (a CI
+// runner starting containers all the time) must not turn the scan into a per-tick cost.
+const scanSoonest = time.Second
+
+// scanIfDue scans /proc when the last scan is older than scanEvery, or older than scanSoonest
+// and the engine's inventory changed since.
 func (c *Collector) scanIfDue(ctx context.Context, now time.Time, generation uint64) {
 	s := &c.scan
-	if !s.at.IsZero() && now.Sub(s.at) < scanEvery && s.generation == generation {
+	if age := now.Sub(s.at); !s.at.IsZero() && (age < scanSoonest || (age < scanEvery && s.generation == generation)) {
 		return
 	}
 	s.at, s.generation = now, generation

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -42,6 +43,7 @@ type config struct {
 	processes  bool          // record --processes
 	file       string        // replay FILE
 	from, at   string        // snapshot --from FILE --at TIME
+	cpuProfile string        // --cpuprofile: where to write a CPU profile of boxtop itself
 }
 
 func main() {
@@ -59,6 +61,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "boxtop: %v\n", err)
 		return 2
 	}
+	if cfg.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(cfg.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "boxtop: %v\n", err)
+			return 1
+		}
+		defer stopProfile()
+	}
 	switch cfg.command {
 	case "snapshot":
 		err = runSnapshot(ctx, cfg, stdout, stderr)
@@ -74,6 +84,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// startCPUProfile profiles boxtop until the returned function is called: for measuring what
+// watching costs on a real host, where a benchmark's fixtures fall short.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 var commands = map[string]bool{"snapshot": true, "record": true, "replay": true}
@@ -99,6 +123,7 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.at, "at", "", "snapshot --from: the reading at this time (RFC 3339, 14:05:00, or +90s from the start)")
 	fs.StringVar(&cfg.output, "o", "", "record: the file to write (.bxr)")
 	fs.DurationVar(&cfg.duration, "duration", 0, "record: stop after this long (default: until ctrl+c)")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of boxtop itself to this file (go tool pprof reads it)")
 	fs.BoolVar(&cfg.processes, "processes", false, "record: also read every container's processes on every reading (costs more)")
 
 	rest := args
