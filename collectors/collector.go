@@ -264,7 +264,7 @@ func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Sn
 					remoteIDs = append(remoteIDs, info.ID)
 				}
 			case running:
-				c.readRunning(&ct, info, inv.Generation, c.opts.Processes || wantProcs[info.ID])
+				c.readRunning(&ct, info, c.opts.Processes || wantProcs[info.ID])
 			default:
 				c.forget(info.ID)
 			}
@@ -318,7 +318,7 @@ func (c *Collector) addFoundOnly(ctx context.Context, snap *snapshot.Snapshot, n
 		seen[fc.info.ID] = true
 		ct := containerFromInventory(&fc.info)
 		markFound(&ct, fc.found)
-		c.readRunning(&ct, &fc.info, generation, c.opts.Processes || wantProcs[fc.info.ID])
+		c.readRunning(&ct, &fc.info, c.opts.Processes || wantProcs[fc.info.ID])
 		if ct.Namespaces["net"].SharedWithHost {
 			ct.Network.Mode = "host"
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/boxtop/boxtop/collectors/cgroups"
@@ -33,11 +34,12 @@ type tracked struct {
 	nsErr     error
 	exited    bool // the init was gone before anything could be opened
 
-	linksGeneration uint64 // the inventory generation the links were read at
-	links           []netns.Link
-	linksErr        error
-	capEffective    []string
-	statusErr       error
+	linksKey     string // the engine's view of the container's networks when the links were read
+	linksRead    bool
+	links        []netns.Link
+	linksErr     error
+	capEffective []string
+	statusErr    error
 }
 
 func (t *tracked) close() {
@@ -84,7 +86,6 @@ func (c *Collector) track(info *engine.ContainerInfo) *tracked {
 	} else {
 		t.statusErr = err
 	}
-	t.linksGeneration = ^uint64(0)
 	c.tracked[info.ID] = t
 	return t
 }
@@ -100,7 +101,7 @@ func (c *Collector) exitedWhileRead(ct *snapshot.Container, info *engine.Contain
 
 // readRunning fills the per-tick figures of a running container: cgroup files, namespaces,
 // network counters, and its processes when asked.
-func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerInfo, generation uint64, withProcesses bool) {
+func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerInfo, withProcesses bool) {
 	t := c.track(info)
 	if t.exited {
 		c.exitedWhileRead(ct, info)
@@ -148,7 +149,7 @@ func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerIn
 		}
 	}
 
-	c.readNetwork(ct, t, info.Pid, generation)
+	c.readNetwork(ct, t, info)
 
 	t.mounts.read()
 	if t.mounts.err != nil {
@@ -162,14 +163,15 @@ func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerIn
 	}
 }
 
-func (c *Collector) readNetwork(ct *snapshot.Container, t *tracked, pid int, generation uint64) {
-	if t.linksGeneration != generation {
-		// Interfaces and addresses change only through the engine (connect, disconnect,
-		// restart), so they are listed again only when its inventory changed.
+func (c *Collector) readNetwork(ct *snapshot.Container, t *tracked, info *engine.ContainerInfo) {
+	if key := networksKey(info); !t.linksRead || t.linksKey != key {
+		// Interfaces and addresses change through the engine (connect, disconnect; a restart
+		// is a new tracked state), so they are listed again only when the engine's view of
+		// this container's networks changed, not on every event of every other container.
 		ctx, cancel := context.WithTimeout(context.Background(), linksTimeout)
-		t.links, t.linksErr = netns.Links(ctx, c.opts.ProcRoot, pid, c.hostNetns)
+		t.links, t.linksErr = netns.Links(ctx, c.opts.ProcRoot, info.Pid, c.hostNetns)
 		cancel()
-		t.linksGeneration = generation
+		t.linksKey, t.linksRead = key, true
 	}
 	if t.linksErr != nil {
 		ct.Errors = append(ct.Errors, fmt.Sprintf("interfaces: %v", t.linksErr))
@@ -181,6 +183,17 @@ func (c *Collector) readNetwork(ct *snapshot.Container, t *tracked, pid int, gen
 		ct.Errors = append(ct.Errors, fmt.Sprintf("network counters: %v", t.netdevErr))
 	}
 	ct.Network.Interfaces = mergeInterfaces(t.links, counters)
+}
+
+// networksKey sums up what the engine says of a container's networks; a change means its
+// interfaces may have changed.
+func networksKey(info *engine.ContainerInfo) string {
+	var b strings.Builder
+	b.WriteString(info.NetworkMode)
+	for _, a := range info.Networks {
+		b.WriteString("|" + a.NetworkID + " " + a.IPAddress + " " + a.MAC)
+	}
+	return b.String()
 }
 
 // mergeInterfaces joins the netlink view of the links (addresses, peer) with the counters of

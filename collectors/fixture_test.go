@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/boxtop/boxtop/collectors/engine"
+	"github.com/boxtop/boxtop/collectors/netns"
 	"github.com/boxtop/boxtop/collectors/snapshot"
 )
 
@@ -542,5 +543,34 @@ func TestRemoteEngineReadsStatsOnly(t *testing.T) {
 	}
 	if len(c.tracked) != 0 {
 		t.Error("no local files may be opened for a remote engine")
+	}
+}
+
+// TestInterfacesListedOnlyWhenTheContainersNetworksChange: another container's event must not
+// make every container's interfaces be listed again (a netlink round trip each).
+func TestInterfacesListedOnlyWhenTheContainersNetworksChange(t *testing.T) {
+	h := newHostTree(t, 2)
+	id := hexID(31)
+	path := "/system.slice/docker-" + id + ".scope"
+	h.cgroupV2(t, path, 1)
+	h.process(t, "131", "131", 0, path)
+	info := containerInfo(id, "steady", 131, func(c *engine.ContainerInfo) {
+		c.Networks = []engine.Attachment{{Name: "bridge", NetworkID: "n1", IPAddress: "172.17.0.9/16"}}
+	})
+	c, src := newFixtureCollector(t, h, engine.Inventory{Reachable: true, Generation: 1, Containers: []engine.ContainerInfo{info}})
+	c.Sample(context.Background(), nil)
+	first := c.tracked[id]
+	first.links = []netns.Link{{Name: "marker"}} // what a new listing would replace
+
+	src.inv.Generation = 2 // some other container's event
+	c.Sample(context.Background(), nil)
+	if len(first.links) != 1 || first.links[0].Name != "marker" {
+		t.Fatal("the interfaces were listed again although this container's networks did not change")
+	}
+	src.inv.Generation = 3
+	src.inv.Containers[0].Networks = append(src.inv.Containers[0].Networks, engine.Attachment{Name: "back", NetworkID: "n2", IPAddress: "10.0.0.2/24"})
+	c.Sample(context.Background(), nil)
+	if len(first.links) == 1 && first.links[0].Name == "marker" {
+		t.Fatal("a network connect must list the interfaces again")
 	}
 }
