@@ -4,7 +4,7 @@ BIN       := bin/boxtop
 PKGS      := ./...
 TESTFLAGS ?=
 
-.PHONY: demo demo-check demo-record all build run test test-unit e2e bench bench-terminal bench-clean lint fuzz docker-up podman-up test-deps clean
+.PHONY: demo demo-check demo-record all build run test test-unit e2e bench bench-go bench-terminal bench-clean lint fuzz docker-up podman-up test-deps clean
 
 all: build
 
@@ -31,7 +31,17 @@ test-unit:
 e2e: docker-up test-deps
 	$(GO) test -count=1 -timeout 5m ./e2e/
 
-bench:
+# What watching costs, boxtop against docker stats on the real daemon (about 45 minutes; the
+# harness is bench/, its results docs/benchmarks.md). `go run ./bench -quick` checks it in one.
+bench: docker-up test-deps
+	$(GO) run ./bench
+
+bench-clean:
+	$(GO) run ./bench -clean
+
+# The Go benchmarks: collection rounds over fixture trees and the live daemon, rendering,
+# recording, parsing.
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v /e2e)
 
 # Bytes written to the terminal per minute, boxtop against docker stats, 50 idle containers.

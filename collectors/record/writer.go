@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/boxtop/boxtop/collectors/snapshot"
@@ -156,6 +157,9 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	syncErr := w.file.Sync()
+	if errors.Is(syncErr, syscall.EINVAL) || errors.Is(syncErr, syscall.ENOTSUP) {
+		syncErr = nil // a device or pipe (/dev/null, a FIFO): nothing to make durable
+	}
 	if err := w.file.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", w.name, err)
 	}
