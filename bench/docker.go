@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -36,60 +32,6 @@ func docker(ctx context.Context, args ...string) (string, error) {
 		return string(out), fmt.Errorf("docker %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-// goBuild builds pkg of the module at root into out.
-func goBuild(ctx context.Context, root, out, pkg string, static bool) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg)
-	cmd.Dir = root
-	cmd.Env = os.Environ()
-	if static {
-		cmd.Env = append(cmd.Env, "CGO_ENABLED=0")
-	}
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
-	}
-	return nil
-}
-
-// buildImage makes the containers' image: the integration tests' static workload binary as the
-// whole root filesystem, imported (never pulled: there is no registry) and tagged by the
-// binary's hash, so a run reuses the image of an earlier one when the workload is unchanged.
-func buildImage(ctx context.Context, root, tmp string) (string, error) {
-	rootfs := filepath.Join(tmp, "rootfs")
-	for _, dir := range []string{"etc", "tmp", "proc", "sys", "dev"} {
-		if err := os.MkdirAll(filepath.Join(rootfs, dir), 0o755); err != nil {
-			return "", err
-		}
-	}
-	for _, f := range []string{"etc/hostname", "etc/hosts", "etc/resolv.conf"} {
-		if err := os.WriteFile(filepath.Join(rootfs, f), nil, 0o644); err != nil {
-			return "", err
-		}
-	}
-	bin := filepath.Join(rootfs, "workload")
-	if err := goBuild(ctx, root, bin, "./integration/workload", true); err != nil {
-		return "", err
-	}
-	f, err := os.Open(bin)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	f.Close()
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", bin, err)
-	}
-	image := "boxtop-bench-workload:" + hex.EncodeToString(h.Sum(nil))[:16]
-	if _, err := docker(ctx, "image", "inspect", "--format", "{{.Id}}", image); err == nil {
-		return image, nil
-	}
-	script := `tar -C "$1" -c . | docker import --change 'ENTRYPOINT ["/workload"]' - "$2"`
-	if out, err := exec.CommandContext(ctx, "sh", "-c", script, "sh", rootfs, image).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("docker import: %v: %s", err, out)
-	}
-	return image, nil
 }
 
 // benchContainers lists the benchmark's containers: name to state ("running", "exited", ...).

@@ -25,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/boxtop/boxtop/internal/testimage"
 )
 
 // config is the parsed command line.
@@ -275,8 +277,8 @@ func runBench(ctx context.Context, cfg config, root string, args []string, log i
 		b.logf("measuring %s; building the workload image", b.boxtop)
 	} else {
 		b.logf("building boxtop and the workload image")
-		if err := goBuild(ctx, root, b.boxtop, "./cmd/boxtop", false); err != nil {
-			return rep, err
+		if out, err := testimage.GoBuild(ctx, root, b.boxtop, "./cmd/boxtop", false); err != nil {
+			return rep, fmt.Errorf("go build ./cmd/boxtop: %v\n%s", err, out)
 		}
 	}
 	if reason := recordMissing(ctx, b.boxtop); reason != "" {
@@ -285,7 +287,7 @@ func runBench(ctx context.Context, cfg config, root string, args []string, log i
 	} else {
 		b.hasRecord = true
 	}
-	if b.image, err = buildImage(ctx, root, tmp); err != nil {
+	if b.image, _, err = testimage.Build(ctx, root, tmp, "docker", "boxtop-bench-workload"); err != nil {
 		return rep, err
 	}
 	rep.Machine = machineFacts(ctx, b.procRoot, "/sys/fs/cgroup", root, b.term)
