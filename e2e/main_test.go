@@ -188,19 +188,7 @@ func processAlive(pid string) bool {
 	return err == nil
 }
 
-// removeByLabel force-removes every container carrying the label filter ("key=value").
+// removeByLabel force-removes every container carrying the label filter ("key" or "key=value").
 func removeByLabel(ctx context.Context, filter string) error {
-	out, err := exec.CommandContext(ctx, "docker", "ps", "-aq", "--filter", "label="+filter).Output()
-	if err != nil {
-		return fmt.Errorf("docker ps --filter label=%s: %w", filter, err)
-	}
-	ids := strings.Fields(string(out))
-	if len(ids) == 0 {
-		return nil
-	}
-	args := append([]string{"rm", "-f", "-v"}, ids...)
-	if out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("docker rm -f: %v: %s", err, out)
-	}
-	return nil
+	return testimage.RemoveByLabel(ctx, "docker", filter)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // WorkloadPackage is the program every test container runs as its init.
@@ -88,4 +89,23 @@ func fileHash(path string) (string, error) {
 		return "", fmt.Errorf("read %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// RemoveByLabel force-removes, with their anonymous volumes, every container of the engine
+// whose CLI is cli that carries the label filter ("key" or "key=value"): how every test cleans
+// up, even after a failure.
+func RemoveByLabel(ctx context.Context, cli, filter string) error {
+	out, err := exec.CommandContext(ctx, cli, "ps", "-aq", "--filter", "label="+filter).Output()
+	if err != nil {
+		return fmt.Errorf("%s ps --filter label=%s: %w", cli, filter, err)
+	}
+	ids := strings.Fields(string(out))
+	if len(ids) == 0 {
+		return nil
+	}
+	args := append([]string{"rm", "-f", "-v"}, ids...)
+	if out, err := exec.CommandContext(ctx, cli, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s rm -f: %v: %s", cli, err, out)
+	}
+	return nil
 }
