@@ -47,17 +47,8 @@ func TestParseStatus(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ParseStatus([]byte(tc.in))
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
-				}
+			if !checkParse(t, got, err, tc.want, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("got %+v, want %+v", got, tc.want)
 			}
 		})
 	}
@@ -100,17 +91,8 @@ func TestParseIDMapAndMapToInside(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ParseIDMap([]byte(tc.in))
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
-				}
+			if !checkParse(t, got, err, tc.want, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("got %+v, want %+v", got, tc.want)
 			}
 			for host, want := range tc.lookups {
 				inside, ok := MapToInside(got, host)
@@ -161,17 +143,8 @@ func TestParseNetDev(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ParseNetDev([]byte(tc.in))
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
-				}
+			if !checkParse(t, got, err, tc.want, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("got %+v, want %+v", got, tc.want)
 			}
 		})
 	}
@@ -213,17 +186,8 @@ func TestParseMountInfo(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ParseMountInfo([]byte(tc.in))
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
-				}
+			if !checkParse(t, got, err, tc.want, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("got %+v\nwant %+v", got, tc.want)
 			}
 		})
 	}
@@ -290,4 +254,24 @@ func TestParseMountInfoUnicodeSpace(t *testing.T) {
 	if got[0].MountPoint != "/mnt/a\u00a0b" || got[0].FSType != "ext4" {
 		t.Fatalf("got %+v", got[0])
 	}
+}
+
+// checkParse checks one parser case: the error when one is wanted (its text containing
+// wantErr), else the result. It reports whether the case went on to a result worth checking
+// further.
+func checkParse[T any](t *testing.T, got T, err error, want T, wantErr string) bool {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("err = %v, want one containing %q", err, wantErr)
+		}
+		return false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	return true
 }
