@@ -60,3 +60,21 @@ func (h *Handle) readMemoryUsage(s *readingStore, usageFile, statFile *keptFile,
 	}
 	return usage, true
 }
+
+// setThrottling stores the throttling counters cpu.stat had: found's bits 0, 1 and 2 say whether
+// it had the periods, the throttled periods and the throttled time. What it lacked stays nil:
+// unknown, not zero.
+func (s *readingStore) setThrottling(found uint64, periods, throttled uint64, throttledSeconds float64) {
+	if found&1 != 0 {
+		s.periods = periods
+		s.cpu.Periods = &s.periods
+	}
+	if found&2 != 0 {
+		s.throttledPeriods = throttled
+		s.cpu.ThrottledPeriods = &s.throttledPeriods
+	}
+	if found&4 != 0 {
+		s.throttledSeconds = throttledSeconds
+		s.cpu.ThrottledSeconds = &s.throttledSeconds
+	}
+}

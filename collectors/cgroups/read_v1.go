@@ -19,18 +19,8 @@ func (h *Handle) readV1(s *readingStore) {
 		if found, err := ParseKeyedUints(data, keys[:], vals[:]); err != nil {
 			h.parseFailed(&f.cpuStat, err)
 		} else {
-			if found&1 != 0 {
-				s.periods = vals[0]
-				s.cpu.Periods = &s.periods
-			}
-			if found&2 != 0 {
-				s.throttledPeriods = vals[1]
-				s.cpu.ThrottledPeriods = &s.throttledPeriods
-			}
-			if found&4 != 0 {
-				s.throttledSeconds = float64(vals[2]) / 1e9
-				s.cpu.ThrottledSeconds = &s.throttledSeconds
-			}
+			// throttled_time is in nanoseconds.
+			s.setThrottling(found, vals[0], vals[1], float64(vals[2])/1e9)
 		}
 	}
 	if data, ok := h.read(&f.cfsQuota); ok {

@@ -30,18 +30,8 @@ func (h *Handle) readV2(s *readingStore) {
 			s.cpu.UsageNanoseconds = ns
 			// The throttling keys exist only while the cpu controller is enabled for the
 			// cgroup; without them the counters are unknown, not zero.
-			if found&2 != 0 {
-				s.periods = vals[1]
-				s.cpu.Periods = &s.periods
-			}
-			if found&4 != 0 {
-				s.throttledPeriods = vals[2]
-				s.cpu.ThrottledPeriods = &s.throttledPeriods
-			}
-			if found&8 != 0 {
-				s.throttledSeconds = float64(vals[3]) / 1e6
-				s.cpu.ThrottledSeconds = &s.throttledSeconds
-			}
+			// usage_usec is bit 0; throttled_usec is in microseconds.
+			s.setThrottling(found>>1, vals[1], vals[2], float64(vals[3])/1e6)
 		}
 	}
 	if data, ok := h.read(&f.cpuMax); ok {
