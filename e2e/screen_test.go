@@ -240,22 +240,11 @@ func TestScreen(t *testing.T) {
 		tm.keys(t, "?")
 		tm.waitText(t, nextScreen, "KEYS", "quit", "filter by name", "mark for compare", "detail view")
 		tm.keys(t, "?")
-		tm.waitFor(t, "the help closed", nextScreen, func(s screen) error {
-			if s.contains("KEYS") {
-				return fmt.Errorf("the help is still open")
-			}
-			return nil
-		})
+		tm.waitGone(t, "the help closed", "KEYS")
 	})
 
 	t.Run("q exits", func(t *testing.T) {
-		tm.keys(t, "q")
-		if status := tm.waitExit(t, nextScreen); status != "" && status != "0" {
-			t.Errorf("boxtop exited with status %s, want 0", status)
-		}
-		if pids := processesOf(env.boxtop); len(pids) > 0 {
-			t.Errorf("boxtop still runs after q: pids %v", pids)
-		}
+		tm.quit(t, "boxtop")
 	})
 }
 

@@ -329,3 +329,27 @@ func processesOf(binary string) []int {
 	}
 	return pids
 }
+
+// quit presses q and checks that what runs in the pane (boxtop, or the ssh session around it)
+// ended with status 0 and that no boxtop process is left.
+func (tm *term) quit(t testing.TB, what string) {
+	t.Helper()
+	tm.keys(t, "q")
+	if status := tm.waitExit(t, nextScreen); status != "" && status != "0" {
+		t.Errorf("%s ended with status %s, want 0", what, status)
+	}
+	if pids := processesOf(env.boxtop); len(pids) > 0 {
+		t.Errorf("boxtop still runs after q: pids %v", pids)
+	}
+}
+
+// waitGone waits until text is no longer on the screen.
+func (tm *term) waitGone(t testing.TB, what, text string) {
+	t.Helper()
+	tm.waitFor(t, what, nextScreen, func(s screen) error {
+		if s.contains(text) {
+			return fmt.Errorf("%q is still on the screen", text)
+		}
+		return nil
+	})
+}
