@@ -1,17 +1,20 @@
 package discover
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // maxProcFile bounds what one /proc file may take in the buffer; a cgroup file is a few hundred
@@ -26,71 +29,154 @@ const ctxCheckEvery = 128
 // files that cannot be read are only an error when no cgroup file could be read at all, since on
 // a live host some processes are always out of reach and the rest still tell the story.
 func Scan(ctx context.Context, procRoot string) ([]Found, error) {
+	return NewScanner(procRoot).Scan(ctx)
+}
+
+// fullScanEvery is how many scans a Scanner makes between two that read every process again.
+const fullScanEvery = 12
+
+// Scanner scans /proc again and again for a fraction of what a full scan costs. A process is
+// known by its pid together with the inode number of its /proc/<pid> directory, which procfs
+// gives each process anew, so a pid reused by another process counts as new. A known process's
+// cgroup file is read again only
+//   - on the scan after the one that first saw it outside a container, because a runtime moves
+//     a process it starts into the container's cgroup just after forking it;
+//   - and on every fullScanEvery-th scan, which catches any later move.
+//
+// Everything else comes from what the earlier scans read: with nothing started, a scan lists
+// /proc and reads no file. A Scanner is not safe for concurrent use.
+type Scanner struct {
+	root  string
+	procs map[int]*seenProc
+	// inits holds the init pid chosen for each container, kept while that process lives.
+	inits  map[containerKey]initChoice
+	scans  int
+	dirbuf []byte
+	s      scanner
+}
+
+type seenProc struct {
+	ino         uint64
+	found       Found // valid when inContainer
+	inContainer bool
+	reads       int // scans that read its cgroup file
+	listed      int // the last scan that listed it
+}
+
+type initChoice struct {
+	pid int
+	ino uint64
+}
+
+// NewScanner returns a Scanner of procRoot whose first scan reads every process.
+func NewScanner(procRoot string) *Scanner {
+	return &Scanner{
+		root:  procRoot,
+		procs: map[int]*seenProc{},
+		inits: map[containerKey]initChoice{},
+		s:     scanner{root: procRoot, buf: make([]byte, 4096)},
+	}
+}
+
+// Scan lists /proc and returns the containers its processes are in, as the package's Scan does.
+func (sc *Scanner) Scan(ctx context.Context) ([]Found, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	names, err := listPids(procRoot)
+	entries, err := sc.listPids()
 	if err != nil {
 		return nil, err
 	}
-	s := &scanner{root: procRoot, buf: make([]byte, 4096)}
+	full := sc.scans%fullScanEvery == 0
+	sc.scans++
+	sc.s.comms = nil
 	byKey := make(map[containerKey]*group)
 	var order []*group
-	var readOK, failed int
+	var known, failed int
 	var firstErr error
-	for i, name := range names {
+	for i, e := range entries {
 		if i%ctxCheckEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		pid, err := strconv.Atoi(name)
-		if err != nil || pid <= 0 {
-			continue
+		p := sc.procs[e.pid]
+		if p == nil || p.ino != e.ino {
+			p = &seenProc{ino: e.ino}
+			sc.procs[e.pid] = p
 		}
-		data, err := s.read(name, "cgroup")
-		if err != nil {
-			if !isGone(err) {
-				failed++
-				if firstErr == nil {
-					firstErr = err
+		p.listed = sc.scans
+		if p.reads == 0 || full || (!p.inContainer && p.reads < 2) {
+			data, err := sc.s.read(strconv.Itoa(e.pid), "cgroup")
+			if err != nil {
+				delete(sc.procs, e.pid)
+				if !isGone(err) {
+					failed++
+					if firstErr == nil {
+						firstErr = err
+					}
 				}
+				continue
 			}
+			p.reads++
+			p.found, p.inContainer = classifyProcCgroup(data)
+		}
+		known++
+		if !p.inContainer {
 			continue
 		}
-		readOK++
-		f, ok := classifyProcCgroup(data)
-		if !ok {
-			continue
-		}
-		key := containerKey{f.Runtime, f.ID}
+		key := containerKey{p.found.Runtime, p.found.ID}
 		g := byKey[key]
 		if g == nil {
-			g = &group{found: f, lowest: pid}
+			g = &group{found: p.found, lowest: e.pid}
 			byKey[key] = g
 			order = append(order, g)
-		} else if pid < g.lowest {
+		} else if e.pid < g.lowest {
 			// Keep what the lowest pid shows, so the result does not depend on the order the
 			// directory was listed in.
-			g.lowest, g.found = pid, f
+			g.lowest, g.found = e.pid, p.found
 		}
-		g.pids = append(g.pids, pid)
+		g.pids = append(g.pids, e.pid)
 	}
-	if readOK == 0 && failed > 0 {
-		return nil, fmt.Errorf("no cgroup file under %s could be read (%d failed): %w", procRoot, failed, firstErr)
+	for pid, p := range sc.procs {
+		if p.listed != sc.scans {
+			delete(sc.procs, pid)
+		}
+	}
+	if known == 0 && failed > 0 {
+		return nil, fmt.Errorf("no cgroup file under %s could be read (%d failed): %w", sc.root, failed, firstErr)
 	}
 	out := make([]Found, 0, len(order))
+	inits := make(map[containerKey]initChoice, len(order))
 	for _, g := range order {
 		slices.Sort(g.pids)
 		f := g.found
 		f.Pids = g.pids
-		f.InitPid = s.initPid(g.pids)
+		key := containerKey{f.Runtime, f.ID}
+		f.InitPid = sc.initPid(key, g.pids)
+		if p := sc.procs[f.InitPid]; p != nil {
+			inits[key] = initChoice{pid: f.InitPid, ino: p.ino}
+		}
 		out = append(out, f)
 	}
+	sc.inits = inits
 	slices.SortFunc(out, func(a, b Found) int {
 		return cmp.Or(cmp.Compare(a.Runtime, b.Runtime), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// initPid is the init chosen before while that process lives and is still a member, else a new
+// choice.
+func (sc *Scanner) initPid(key containerKey, pids []int) int {
+	if prev, ok := sc.inits[key]; ok {
+		if p := sc.procs[prev.pid]; p != nil && p.ino == prev.ino {
+			if _, member := slices.BinarySearch(pids, prev.pid); member {
+				return prev.pid
+			}
+		}
+	}
+	return sc.s.initPid(pids)
 }
 
 type containerKey struct{ runtime, id string }
@@ -101,27 +187,63 @@ type group struct {
 	pids   []int
 }
 
-// listPids returns the names of the numeric entries of procRoot.
-func listPids(procRoot string) ([]string, error) {
-	d, err := os.Open(procRoot)
+type pidEntry struct {
+	pid int
+	ino uint64
+}
+
+// listPids returns the numeric entries of the root with their inode numbers, read straight from
+// the directory records (os.File's listing drops the inode).
+func (sc *Scanner) listPids() ([]pidEntry, error) {
+	fd, err := unix.Open(sc.root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, &fs.PathError{Op: "open", Path: sc.root, Err: err}
 	}
-	defer d.Close()
-	names, err := d.Readdirnames(-1)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", procRoot, err)
+	defer unix.Close(fd)
+	if sc.dirbuf == nil {
+		sc.dirbuf = make([]byte, 32<<10)
 	}
-	pids := names[:0]
-	for _, n := range names {
-		if n != "" && n[0] >= '0' && n[0] <= '9' {
-			pids = append(pids, n)
+	var out []pidEntry
+	for {
+		n, err := unix.Getdents(fd, sc.dirbuf)
+		if errors.Is(err, unix.EINTR) {
+			continue
 		}
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", sc.root, err)
+		}
+		if n <= 0 {
+			return out, nil
+		}
+		out = appendPidEntries(out, sc.dirbuf[:n])
 	}
-	return pids, nil
+}
+
+// appendPidEntries parses linux_dirent64 records (inode u64, offset s64, record length u16,
+// type u8, NUL-terminated name) and appends those whose name is a positive number.
+func appendPidEntries(out []pidEntry, buf []byte) []pidEntry {
+	for len(buf) >= 19 {
+		reclen := int(binary.NativeEndian.Uint16(buf[16:18]))
+		if reclen < 19 || reclen > len(buf) {
+			return out
+		}
+		name := buf[19:reclen]
+		if i := bytes.IndexByte(name, 0); i >= 0 {
+			name = name[:i]
+		}
+		if len(name) > 0 && name[0] >= '1' && name[0] <= '9' && allDigits(name) {
+			if pid, err := strconv.Atoi(string(name)); err == nil {
+				out = append(out, pidEntry{pid: pid, ino: binary.NativeEndian.Uint64(buf[0:8])})
+			}
+		}
+		buf = buf[reclen:]
+	}
+	return out
 }
 
 // scanner reads /proc files into one reused buffer; what it returns is valid until the next read.
+// It opens them with plain system calls: os.Open would also register each with the runtime's
+// poller, tripling the system calls of a scan.
 type scanner struct {
 	root string
 	buf  []byte
@@ -131,11 +253,11 @@ type scanner struct {
 
 func (s *scanner) read(pid, file string) ([]byte, error) {
 	path := s.root + "/" + pid + "/" + file
-	f, err := os.Open(path)
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	defer f.Close()
+	defer unix.Close(fd)
 	n := 0
 	for {
 		if n == len(s.buf) {
@@ -144,7 +266,19 @@ func (s *scanner) read(pid, file string) ([]byte, error) {
 			}
 			s.buf = append(s.buf, make([]byte, len(s.buf))...)
 		}
-		m, err := f.Read(s.buf[n:])
+		m, err := unix.Read(fd, s.buf[n:])
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if m < 0 {
+			m = 0
+		}
+		if err == nil && m == 0 {
+			err = io.EOF
+		}
+		if err != nil && err != io.EOF {
+			err = &fs.PathError{Op: "read", Path: path, Err: err}
+		}
 		n += m
 		// A read that leaves room in the buffer has the whole file: /proc/<pid>/{cgroup,comm,
 		// status} are single-record seq files that hand out everything they have at once, as
