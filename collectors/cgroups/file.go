@@ -69,9 +69,18 @@ type keptFile struct {
 	// multiRecord marks files that kernfs generates one record per read pass (cgroup.procs):
 	// a short read is not the end, so they are read on until a read returns 0.
 	multiRecord bool
+
+	// setting marks a file that changes only when written to (a limit). While a Watcher
+	// watches it (watch is its descriptor) and nothing was written since, fresh is set and a
+	// read returns cache, the content last read.
+	setting bool
+	watch   int32
+	fresh   bool
+	cache   []byte
 }
 
 func (k *keptFile) close() error {
+	k.fresh = false
 	if k.r == nil {
 		return nil
 	}
@@ -128,6 +137,9 @@ func (h *Handle) read(k *keptFile) (data []byte, ok bool) {
 	if k.absent || k.path == "" || h.gone {
 		return nil, false
 	}
+	if k.setting && k.fresh {
+		return k.cache, true
+	}
 	if h.reopen {
 		b, err := os.ReadFile(k.path)
 		if err != nil {
@@ -138,8 +150,13 @@ func (h *Handle) read(k *keptFile) (data []byte, ok bool) {
 	}
 	for attempt := 0; ; attempt++ {
 		if k.r == nil {
+			if k.setting && h.watcher != nil {
+				// Watched before the first read, so that no write falls between the two.
+				h.watcher.watch(k)
+			}
 			r, err := h.open(k.path)
 			if err != nil {
+				h.watcher.unwatch(k)
 				h.fail(k, err, true)
 				return nil, false
 			}
@@ -147,6 +164,10 @@ func (h *Handle) read(k *keptFile) (data []byte, ok bool) {
 		}
 		data, err := h.readKept(k)
 		if err == nil {
+			if k.setting && k.watch != 0 {
+				k.cache = append(k.cache[:0], data...)
+				k.fresh = true
+			}
 			return data, true
 		}
 		// ENODEV with the directory still there: this one file was removed (v2 removes a

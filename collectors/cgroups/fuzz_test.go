@@ -293,3 +293,18 @@ func FuzzParseProcs(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseInotify(f *testing.F) {
+	f.Add([]byte{3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{1, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 'a', 0, 0, 0})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, buf []byte) {
+		total := 0
+		for range parseInotify(buf) {
+			total += 16
+		}
+		if total > len(buf) {
+			t.Fatalf("%d events out of %d bytes", total/16, len(buf))
+		}
+	})
+}

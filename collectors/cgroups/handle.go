@@ -40,6 +40,8 @@ type Handle struct {
 	// benchmarks compare kept-open reading against.
 	reopen bool
 	buf    []byte
+	// watcher tells which setting files were written to; nil reads them every time.
+	watcher *Watcher
 
 	// dirPath is the directory watched for the cgroup's removal; dir is it, kept open.
 	dirPath string
@@ -77,29 +79,37 @@ type v1Files struct {
 
 // Open prepares a handle on the cgroup at p. It does no I/O: each file is opened on the first
 // Read that needs it.
-func Open(p Paths) *Handle {
-	h := &Handle{paths: p, open: openFile, buf: make([]byte, 4096)}
+func Open(p Paths) *Handle { return OpenWatched(p, nil) }
+
+// OpenWatched is Open with the setting files (limits) watched by w: they are read again only
+// when written to, or after RecheckSettings.
+func OpenWatched(p Paths, w *Watcher) *Handle {
+	h := &Handle{paths: p, open: openFile, buf: make([]byte, 4096), watcher: w}
 	set := func(k *keptFile, dir, name string) {
 		if dir != "" {
 			k.path = filepath.Join(dir, name)
 		}
 		h.all = append(h.all, k)
 	}
+	setting := func(k *keptFile, dir, name string) {
+		set(k, dir, name)
+		k.setting = true
+	}
 	switch p.Version {
 	case 2:
 		d, f := p.Unified, &h.v2
 		h.dirPath = d
 		set(&f.cpuStat, d, "cpu.stat")
-		set(&f.cpuMax, d, "cpu.max")
+		setting(&f.cpuMax, d, "cpu.max")
 		set(&f.cpuset, d, "cpuset.cpus.effective")
 		set(&f.memCurrent, d, "memory.current")
-		set(&f.memMax, d, "memory.max")
-		set(&f.memHigh, d, "memory.high")
+		setting(&f.memMax, d, "memory.max")
+		setting(&f.memHigh, d, "memory.high")
 		set(&f.memSwap, d, "memory.swap.current")
 		set(&f.memStat, d, "memory.stat")
 		set(&f.memEvents, d, "memory.events")
 		set(&f.pidsCurrent, d, "pids.current")
-		set(&f.pidsMax, d, "pids.max")
+		setting(&f.pidsMax, d, "pids.max")
 		set(&f.ioStat, d, "io.stat")
 		set(&f.cpuPressure, d, "cpu.pressure")
 		set(&f.memoryPressure, d, "memory.pressure")
@@ -116,16 +126,16 @@ func Open(p Paths) *Handle {
 		}
 		set(&f.cpuacctUsage, c["cpuacct"], "cpuacct.usage")
 		set(&f.cpuStat, c["cpu"], "cpu.stat")
-		set(&f.cfsQuota, c["cpu"], "cpu.cfs_quota_us")
-		set(&f.cfsPeriod, c["cpu"], "cpu.cfs_period_us")
-		set(&f.cpuset, c["cpuset"], "cpuset.cpus")
+		setting(&f.cfsQuota, c["cpu"], "cpu.cfs_quota_us")
+		setting(&f.cfsPeriod, c["cpu"], "cpu.cfs_period_us")
+		setting(&f.cpuset, c["cpuset"], "cpuset.cpus")
 		set(&f.memUsage, c["memory"], "memory.usage_in_bytes")
-		set(&f.memLimit, c["memory"], "memory.limit_in_bytes")
+		setting(&f.memLimit, c["memory"], "memory.limit_in_bytes")
 		set(&f.memStat, c["memory"], "memory.stat")
 		set(&f.memswUsage, c["memory"], "memory.memsw.usage_in_bytes")
 		set(&f.oomControl, c["memory"], "memory.oom_control")
 		set(&f.pidsCurrent, c["pids"], "pids.current")
-		set(&f.pidsMax, c["pids"], "pids.max")
+		setting(&f.pidsMax, c["pids"], "pids.max")
 		set(&f.blkioRecursive, c["blkio"], "blkio.throttle.io_service_bytes_recursive")
 		set(&f.blkio, c["blkio"], "blkio.throttle.io_service_bytes")
 		procsDir := c["pids"]
@@ -139,6 +149,13 @@ func Open(p Paths) *Handle {
 		h.procs.multiRecord = true
 	}
 	return h
+}
+
+// RecheckSettings makes the next Read read every setting file again, watched or not.
+func (h *Handle) RecheckSettings() {
+	for _, k := range h.all {
+		k.fresh = false
+	}
 }
 
 // Paths returns where the handle reads from.
@@ -227,6 +244,7 @@ func (h *Handle) Close() error {
 	h.closed = true
 	var errs []error
 	for _, k := range h.all {
+		h.watcher.unwatch(k)
 		if err := k.close(); err != nil {
 			errs = append(errs, err)
 		}
