@@ -61,10 +61,16 @@ type Collector struct {
 	stop    context.CancelFunc
 	done    sync.WaitGroup
 
+	// clock is time.Now but in tests, which move it to reach the re-reads that are due every
+	// so often (namespaces, the /proc scan).
+	clock func() time.Time
+
 	mu      sync.Mutex
 	tracked map[string]*tracked
-	prev    snapshot.Snapshot
-	scan    scanState
+	// settings tells which containers' cgroup limits were written to since the last reading.
+	settings *cgroups.Watcher
+	prev     snapshot.Snapshot
+	scan     scanState
 }
 
 // New prepares a Collector: reads the host facts, finds the engine endpoints and takes each
@@ -119,7 +125,7 @@ func New(ctx context.Context, opts Options) (*Collector, error) {
 // newCollector reads what does not change while boxtop runs: the host facts, the cgroup
 // version and the host's namespaces.
 func newCollector(ctx context.Context, opts Options) *Collector {
-	c := &Collector{opts: opts, proc: proc.FS{Root: opts.ProcRoot}, tracked: map[string]*tracked{}}
+	c := &Collector{opts: opts, proc: proc.FS{Root: opts.ProcRoot}, tracked: map[string]*tracked{}, clock: time.Now}
 	c.host = readHost(ctx, opts.ProcRoot)
 	version, err := cgroups.DetectVersion(opts.CgroupRoot)
 	if err != nil {
@@ -127,6 +133,7 @@ func newCollector(ctx context.Context, opts Options) *Collector {
 	}
 	c.cgroupVersion = version
 	c.host.CgroupVersion = version
+	c.settings = cgroups.NewWatcher()
 
 	ns, ref, err := c.proc.HostReference(c.proc.PidsByComm("dockerd", "containerd", "podman"))
 	if err != nil {
@@ -213,6 +220,7 @@ func (c *Collector) Close() error {
 		t.close()
 		delete(c.tracked, id)
 	}
+	c.settings.Close()
 	return first
 }
 
@@ -228,7 +236,7 @@ func (c *Collector) Sample(ctx context.Context, processesFor []string) snapshot.
 }
 
 func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Snapshot {
-	now := time.Now()
+	now := c.clock()
 	invs := c.inventories()
 	snap := snapshot.Snapshot{Schema: snapshot.Schema, Time: now, Host: c.hostFacts(invs)}
 	wantProcs := make(map[string]bool, len(processesFor))
@@ -237,6 +245,7 @@ func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Sn
 	}
 	if !c.remote {
 		c.pollMounts()
+		c.settings.Poll()
 	}
 	seen := map[string]bool{}
 	networks := map[string][]engine.NetworkInfo{}
@@ -264,7 +273,7 @@ func (c *Collector) read(ctx context.Context, processesFor []string) snapshot.Sn
 					remoteIDs = append(remoteIDs, info.ID)
 				}
 			case running:
-				c.readRunning(&ct, info, c.opts.Processes || wantProcs[info.ID])
+				c.readRunning(&ct, info, now, c.opts.Processes || wantProcs[info.ID])
 			default:
 				c.forget(info.ID)
 			}
@@ -318,7 +327,7 @@ func (c *Collector) addFoundOnly(ctx context.Context, snap *snapshot.Snapshot, n
 		seen[fc.info.ID] = true
 		ct := containerFromInventory(&fc.info)
 		markFound(&ct, fc.found)
-		c.readRunning(&ct, &fc.info, c.opts.Processes || wantProcs[fc.info.ID])
+		c.readRunning(&ct, &fc.info, now, c.opts.Processes || wantProcs[fc.info.ID])
 		if ct.Namespaces["net"].SharedWithHost {
 			ct.Network.Mode = "host"
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"sort"
 	"strings"
@@ -19,6 +20,15 @@ import (
 // linksTimeout bounds one netlink listing of a container's interfaces.
 const linksTimeout = 2 * time.Second
 
+// recheckEvery is how often what seldom changes is read again after the first reading: the
+// namespaces of a container's init, and its cgroup limits when no write to them was seen.
+// A process changes namespace only by calling setns or unshare itself, which a container's init
+// does not do once it runs, while reading the ten links costs about as much as every cgroup file
+// of the container together. The limits are watched (cgroups.Watcher), so a write through this
+// host's cgroup mount shows on the next tick; the recheck catches writes made through another
+// mount. Containers are spread over the interval so the re-reads do not all fall on one tick.
+const recheckEvery = 10 * time.Second
+
 // tracked is what boxtop keeps between readings for one running container: its open cgroup and
 // net/dev files, and what changes only when the engine says so (interfaces, capabilities).
 type tracked struct {
@@ -33,6 +43,12 @@ type tracked struct {
 	ns        *proc.NamespaceReader
 	nsErr     error
 	exited    bool // the init was gone before anything could be opened
+
+	// The init's namespaces as last read, and when to read them and the limits again (see
+	// recheckEvery).
+	nsByType   map[string]proc.NS
+	nsReadErr  error
+	recheckDue time.Time
 
 	linksKey     string // the engine's view of the container's networks when the links were read
 	linksRead    bool
@@ -64,9 +80,18 @@ func (c *Collector) forget(id string) {
 
 // track returns the kept state of a running container, opening it on first sight and again
 // when the container restarted (its init pid changed).
-func (c *Collector) track(info *engine.ContainerInfo) *tracked {
-	if t, ok := c.tracked[info.ID]; ok && t.pid == info.Pid && t.startedAt.Equal(info.StartedAt) {
-		return t
+func (c *Collector) track(info *engine.ContainerInfo, now time.Time) *tracked {
+	if t, ok := c.tracked[info.ID]; ok && t.pid == info.Pid {
+		if t.startedAt.Equal(info.StartedAt) {
+			return t
+		}
+		if t.startedAt.IsZero() {
+			// Found by the /proc scan before the engine listed it (at start, while the engine's
+			// inventory is on its way): the same init, so the same files. Only the start time
+			// was unknown.
+			t.startedAt = info.StartedAt
+			return t
+		}
 	}
 	c.forget(info.ID)
 	t := &tracked{pid: info.Pid, startedAt: info.StartedAt}
@@ -75,9 +100,11 @@ func (c *Collector) track(info *engine.ContainerInfo) *tracked {
 		t.exited = true
 		return t
 	}
+	t.readNamespaces()
+	t.recheckDue = now.Add(spread(info.ID, recheckEvery))
 	t.paths, t.locateErr = cgroups.Locate(c.opts.ProcRoot, c.opts.CgroupRoot, info.Pid, c.cgroupVersion)
 	if t.locateErr == nil {
-		t.cg = cgroups.Open(t.paths)
+		t.cg = cgroups.OpenWatched(t.paths, c.settings)
 	}
 	t.netdev, t.netdevErr = proc.OpenNetDev(c.proc, info.Pid)
 	t.mounts = openMountTable(c.opts.ProcRoot, info.Pid)
@@ -101,11 +128,18 @@ func (c *Collector) exitedWhileRead(ct *snapshot.Container, info *engine.Contain
 
 // readRunning fills the per-tick figures of a running container: cgroup files, namespaces,
 // network counters, and its processes when asked.
-func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerInfo, withProcesses bool) {
-	t := c.track(info)
+func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerInfo, now time.Time, withProcesses bool) {
+	t := c.track(info, now)
 	if t.exited {
 		c.exitedWhileRead(ct, info)
 		return
+	}
+	if !now.Before(t.recheckDue) {
+		t.recheckDue = now.Add(recheckEvery)
+		t.readNamespaces()
+		if t.cg != nil {
+			t.cg.RecheckSettings()
+		}
 	}
 	if t.locateErr != nil {
 		ct.Errors = append(ct.Errors, fmt.Sprintf("cgroup: %v", t.locateErr))
@@ -122,11 +156,7 @@ func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerIn
 		ct.Errors = append(ct.Errors, r.Errors...)
 	}
 
-	var nsByType map[string]proc.NS
-	err := t.nsErr
-	if t.ns != nil {
-		nsByType, err = t.ns.Read()
-	}
+	nsByType, err := t.nsByType, t.nsReadErr
 	if errors.Is(err, fs.ErrNotExist) {
 		c.exitedWhileRead(ct, info)
 		return
@@ -163,8 +193,31 @@ func (c *Collector) readRunning(ct *snapshot.Container, info *engine.ContainerIn
 	}
 }
 
+// readNamespaces reads the init's namespace links.
+func (t *tracked) readNamespaces() {
+	if t.ns == nil {
+		t.nsByType, t.nsReadErr = nil, t.nsErr
+		return
+	}
+	t.nsByType, t.nsReadErr = t.ns.Read()
+}
+
+// spread places a container's periodic re-read within every: the same offset for the same id,
+// different ones across ids, so the re-reads of many containers spread evenly over the interval.
+func spread(id string, every time.Duration) time.Duration {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return time.Duration(h.Sum64() % uint64(every))
+}
+
 func (c *Collector) readNetwork(ct *snapshot.Container, t *tracked, info *engine.ContainerInfo) {
-	if key := networksKey(info); !t.linksRead || t.linksKey != key {
+	key := networksKey(info)
+	if t.linksRead && t.linksKey == "" {
+		// Listed while only the /proc scan knew the container (the engine's view has at least
+		// a network mode): what the kernel said then stands until the engine reports a change.
+		t.linksKey = key
+	}
+	if !t.linksRead || t.linksKey != key {
 		// Interfaces and addresses change through the engine (connect, disconnect; a restart
 		// is a new tracked state), so they are listed again only when the engine's view of
 		// this container's networks changed, not on every event of every other container.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -572,5 +573,119 @@ func TestInterfacesListedOnlyWhenTheContainersNetworksChange(t *testing.T) {
 	c.Sample(context.Background(), nil)
 	if len(first.links) == 1 && first.links[0].Name == "marker" {
 		t.Fatal("a network connect must list the interfaces again")
+	}
+}
+
+// TestNamespacesReadOnSchedule: a container's namespaces are read when it is first seen, again
+// at its spread offset and then every recheckEvery, not on every reading; a restart (a new init)
+// reads them at once.
+func TestNamespacesReadOnSchedule(t *testing.T) {
+	h := newHostTree(t, 2)
+	id := hexID(21)
+	offset := spread(id, recheckEvery)
+	if offset < time.Second {
+		t.Fatalf("fixture: pick an id whose offset is over a second, not %v", offset)
+	}
+	path := "/system.slice/docker-" + id + ".scope"
+	h.cgroupV2(t, path, 1000)
+	h.process(t, "121", "ns-a", 0, path)
+	c, src := newFixtureCollector(t, h, engine.Inventory{Reachable: true, Generation: 1,
+		Containers: []engine.ContainerInfo{containerInfo(id, "moves", 121, nil)}})
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := start
+	c.clock = func() time.Time { return now }
+	netInode := func(at time.Time) uint64 {
+		t.Helper()
+		now = at
+		snap := c.Sample(context.Background(), nil)
+		ns, ok := snap.Containers[0].Namespaces["net"]
+		if !ok {
+			t.Fatalf("no net namespace: %+v", snap.Containers[0])
+		}
+		return ns.Inode
+	}
+	// moveNet points the init's net link at a new namespace (as a setns would) and returns its
+	// inode.
+	moveNet := func(pid, name string) uint64 {
+		t.Helper()
+		link := filepath.Join(h.procRoot, pid, "ns", "net")
+		target := filepath.Join(h.nsDir, name)
+		write(t, target, "net:[fixture]\n")
+		if err := os.Remove(link); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		return inodeOf(t, target)
+	}
+
+	first := netInode(start)
+	second := moveNet("121", "net-moved")
+	if got := netInode(start.Add(offset - time.Nanosecond)); got != first {
+		t.Fatalf("net inode %d just before the re-read is due, want the first reading's %d", got, first)
+	}
+	if got := netInode(start.Add(offset)); got != second {
+		t.Fatalf("net inode %d when the re-read is due, want the new namespace's %d", got, second)
+	}
+	third := moveNet("121", "net-moved-again")
+	if got := netInode(start.Add(offset + recheckEvery - time.Nanosecond)); got != second {
+		t.Fatalf("net inode %d just before the next re-read, want %d", got, second)
+	}
+	if got := netInode(start.Add(offset + recheckEvery)); got != third {
+		t.Fatalf("net inode %d at the next re-read, want %d", got, third)
+	}
+
+	// A restart is a new init: its namespaces are read on the first reading that sees it.
+	h.process(t, "122", "ns-b", 0, path)
+	src.inv = engine.Inventory{Reachable: true, Generation: 2,
+		Containers: []engine.ContainerInfo{containerInfo(id, "moves", 122, nil)}}
+	if got, want := netInode(start.Add(offset+recheckEvery+time.Second)), inodeOf(t, filepath.Join(h.nsDir, "net-ns-b")); got != want {
+		t.Fatalf("net inode %d after the restart, want the new init's %d", got, want)
+	}
+}
+
+func inodeOf(t *testing.T, path string) uint64 {
+	t.Helper()
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st.Ino
+}
+
+// TestScanFoundThenListed: a container the /proc scan found before the engine's inventory came
+// in keeps its open files when the engine lists it with the same init, and is opened anew when
+// the engine's init differs (a restart in between).
+func TestScanFoundThenListed(t *testing.T) {
+	h := newHostTree(t, 2)
+	id := hexID(31)
+	path := "/system.slice/docker-" + id + ".scope"
+	h.cgroupV2(t, path, 1000)
+	h.process(t, "131", "early", 0, path)
+	h.process(t, "132", "later", 0, path)
+	c, src := newFixtureCollector(t, h, engine.Inventory{Reachable: false, Generation: 0})
+	snap := c.Sample(context.Background(), nil)
+	if len(snap.Containers) != 1 || !snap.Containers[0].FoundWithoutEngine {
+		t.Fatalf("before the engine's inventory: %+v, want the container found by the scan", snap.Containers)
+	}
+	found := c.tracked[id]
+	if found == nil || found.pid != 131 {
+		t.Fatalf("tracked %+v, want the scan's init 131", found)
+	}
+
+	src.inv = engine.Inventory{Reachable: true, Generation: 1, Containers: []engine.ContainerInfo{containerInfo(id, "named", 131, nil)}}
+	snap = c.Sample(context.Background(), nil)
+	if len(snap.Containers) != 1 || snap.Containers[0].Name != "named" || snap.Containers[0].FoundWithoutEngine {
+		t.Fatalf("after the engine listed it: %+v", snap.Containers)
+	}
+	if c.tracked[id] != found || found.startedAt.IsZero() {
+		t.Fatalf("the engine's listing of the same init opened the container anew (or kept no start time)")
+	}
+
+	src.inv = engine.Inventory{Reachable: true, Generation: 2, Containers: []engine.ContainerInfo{containerInfo(id, "named", 132, nil)}}
+	c.Sample(context.Background(), nil)
+	if got := c.tracked[id]; got == found || got.pid != 132 {
+		t.Fatalf("a different init must be tracked anew: %+v", got)
 	}
 }

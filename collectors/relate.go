@@ -28,20 +28,26 @@ type nsKey struct {
 // shared_with_host already says, and listing them would make each reading grow with the square
 // of the number of containers.
 func shareNamespaces(cs []snapshot.Container) {
-	members := map[nsKey][]string{}
+	// Most namespaces belong to one container only: count first, so that only the shared ones
+	// get a list of names.
+	counts := make(map[nsKey]int, len(cs)*len(snapshot.NamespaceTypes))
 	for _, c := range cs {
 		for typ, n := range c.Namespaces {
 			if !n.SharedWithHost {
-				k := nsKey{typ, n.Device, n.Inode}
+				counts[nsKey{typ, n.Device, n.Inode}]++
+			}
+		}
+	}
+	members := map[nsKey][]string{}
+	for _, c := range cs {
+		for typ, n := range c.Namespaces {
+			if k := (nsKey{typ, n.Device, n.Inode}); !n.SharedWithHost && counts[k] > 1 {
 				members[k] = append(members[k], c.Name)
 			}
 		}
 	}
-	for k, names := range members {
-		if len(names) > 1 {
-			sort.Strings(names)
-			members[k] = names
-		}
+	for _, names := range members {
+		sort.Strings(names)
 	}
 	for i := range cs {
 		for typ, n := range cs[i].Namespaces {

@@ -13,14 +13,16 @@ import (
 	"github.com/boxtop/boxtop/collectors/snapshot"
 )
 
-// scanEvery is how often /proc is scanned for containers no engine lists. A scan reads every
-// process's cgroup file, so it is not done per tick; a container found only by the scan that
+// scanEvery is how often /proc is scanned for containers no engine lists. A scan lists /proc and
+// reads the cgroup files of the processes started since the last one (and, now and then, of
+// every process: see discover.Scanner), so it is not done per tick; a container found only by the scan that
 // exits is dropped at once (its init pid is gone) and a new one waits for the next scan, or
 // for an engine event, which triggers a scan too.
 const scanEvery = 5 * time.Second
 
 // scanState remembers the last scan.
 type scanState struct {
+	scanner    *discover.Scanner
 	at         time.Time
 	generation uint64
 	found      []discover.Found
@@ -39,7 +41,10 @@ func (c *Collector) scanIfDue(ctx context.Context, now time.Time, generation uin
 		return
 	}
 	s.at, s.generation = now, generation
-	s.found, s.err = discover.Scan(ctx, c.opts.ProcRoot)
+	if s.scanner == nil {
+		s.scanner = discover.NewScanner(c.opts.ProcRoot)
+	}
+	s.found, s.err = s.scanner.Scan(ctx)
 }
 
 // foundOnly returns what the scan found that no engine listed, as inventory entries, in the

@@ -17,6 +17,7 @@ func TestContainers(t *testing.T) {
 		{"memory_limit", testMemoryLimit},
 		{"oom_kill_counted", testOOMKill},
 		{"pids_limit", testPidsLimit},
+		{"limits_follow_updates", testLimitsFollowUpdates},
 		{"processes", testProcesses},
 		{"namespaces", testNamespaces},
 		{"bridge_network_and_ports", testBridgeNetwork},

@@ -1,8 +1,10 @@
 package integration
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -374,5 +376,47 @@ func testProcesses(t *testing.T) {
 	}
 	if inits != 1 {
 		t.Errorf("%d processes with ns pid 1, want exactly init", inits)
+	}
+}
+
+// Limits changed while the container runs show on the very next reading: by `docker update`
+// (runc writes the cgroup files) and by a write to a limit file by hand. boxtop re-reads limit
+// files only when told they were written to, so this is what proves the telling works on the
+// real kernel.
+func testLimitsFollowUpdates(t *testing.T) {
+	c := start(t, spec{name: "update", options: []string{"--memory", "64m", "--memory-swap", "-1", "--cpus", "0.5", "--pids-limit", "40"}})
+	col := newCollector(t)
+	limits := func(s snapshot.Snapshot) (mem uint64, cores float64, pids uint64) {
+		t.Helper()
+		got := mustFind(t, s, c)
+		if got.Memory == nil || got.Memory.LimitBytes == nil || got.CPU == nil || got.CPU.LimitCores == nil || got.Pids == nil || got.Pids.Limit == nil {
+			t.Fatalf("limits missing: memory %+v cpu %+v pids %+v, errors %q", got.Memory, got.CPU, got.Pids, got.Errors)
+		}
+		return *got.Memory.LimitBytes, *got.CPU.LimitCores, *got.Pids.Limit
+	}
+	s := sampleUntil(t, col, 20*time.Second, nil, running(c.ID))
+	if mem, cores, pids := limits(s); mem != 64<<20 || !approx(cores, 0.5, 1e-9) || pids != 40 {
+		t.Fatalf("before the update: memory %d, cores %v, pids %d; want 64 MiB, 0.5, 40", mem, cores, pids)
+	}
+	sample(t, col)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "docker", "update", "--memory", "96m", "--memory-swap", "-1", "--cpus", "1.5", "--pids-limit", "50", c.ID).CombinedOutput(); err != nil {
+		t.Fatalf("docker update: %v: %s", err, out)
+	}
+	if mem, cores, pids := limits(sample(t, col)); mem != 96<<20 || !approx(cores, 1.5, 1e-9) || pids != 50 {
+		t.Errorf("the reading right after docker update: memory %d, cores %v, pids %d; want 96 MiB, 1.5, 50", mem, cores, pids)
+	}
+
+	dir := cgroupDir(t, c.Pid, "pids")
+	if cgroupV2() {
+		dir = cgroupDir(t, c.Pid, "")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pids.max"), []byte("60"), 0o644); err != nil {
+		t.Fatalf("write pids.max: %v", err)
+	}
+	if _, _, pids := limits(sample(t, col)); pids != 60 {
+		t.Errorf("the reading right after writing 60 to pids.max: pids limit %d", pids)
 	}
 }
