@@ -69,6 +69,16 @@ type Model struct {
 
 	// notice answers the last key ("sorted by CPU%"); it goes at the next key.
 	notice string
+
+	// frame is the screen View drew last, kept while Update handles only messages that change
+	// nothing on it (see keepsFrame); shared between copies.
+	frame *frame
+}
+
+// frame caches one View.
+type frame struct {
+	view  tea.View
+	drawn bool
 }
 
 // layerEntry is one measurement of a writable layer: the container's identity when it was
@@ -106,6 +116,7 @@ func New(src Source, opts Options) Model {
 		// The first reading, which Init starts.
 		sampling:  true,
 		sampleSeq: 1,
+		frame:     &frame{},
 	}
 }
 
@@ -121,9 +132,15 @@ func (m Model) Init() tea.Cmd {
 
 // View draws the screen from the model; it never reads anything.
 func (m Model) View() tea.View {
+	if m.frame != nil && m.frame.drawn {
+		return m.frame.view
+	}
 	v := tea.NewView(views.Render(m.state(), m.width, m.height, m.styles))
 	v.AltScreen = true
 	v.WindowTitle = "boxtop"
+	if m.frame != nil {
+		m.frame.view, m.frame.drawn = v, true
+	}
 	return v
 }
 

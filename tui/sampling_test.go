@@ -311,3 +311,41 @@ func lastLine(s string) string {
 	lines := strings.Split(s, "\n")
 	return ansi.Strip(lines[len(lines)-1])
 }
+
+// TestFrameKeptAcrossQuietMessages: the screen drawn after a reading is reused for the tick
+// that starts the next one and for a slow timer that changes nothing, and drawn again after a
+// message that changes what it shows (a slow reading, a reading, a key, a resize).
+func TestFrameKeptAcrossQuietMessages(t *testing.T) {
+	m := loaded(t, &fakeSource{snap: loadFixture(t)}, loadFixture(t), 120, 40)
+	drawn := m.View().Content
+	kept := m.frame
+
+	m = update(t, m, tickMsg{seq: m.tickSeq})
+	if !m.sampling || m.frame != kept || m.View().Content != drawn {
+		t.Fatalf("the tick that starts a reading must keep the frame (sampling %v, same frame %v)", m.sampling, m.frame == kept)
+	}
+	m = update(t, m, slowMsg{seq: m.sampleSeq - 1}) // an old reading's timer: no change
+	if m.frame != kept {
+		t.Fatal("a stale slow timer dropped the frame")
+	}
+	m = update(t, m, slowMsg{seq: m.sampleSeq})
+	if got := m.View().Content; m.frame == kept || !strings.Contains(got, "collecting") || strings.Contains(drawn, "collecting") {
+		t.Fatalf("a slow reading must be drawn anew with the collecting mark:\n%s", got)
+	}
+
+	snap := loadFixture(t)
+	snap.Containers = snap.Containers[:1]
+	m = update(t, m, sampleMsg{seq: m.sampleSeq, snap: snap})
+	if got := m.View().Content; strings.Contains(got, "collecting") || got == drawn {
+		t.Fatalf("the new reading must be drawn:\n%s", got)
+	}
+	before := m.View().Content
+	m = update(t, m, press("?"))
+	if m.View().Content == before {
+		t.Fatal("a key that opens the help must be drawn")
+	}
+	m = update(t, m, tea.WindowSizeMsg{Width: 80, Height: 20})
+	if lines := strings.Count(m.View().Content, "\n") + 1; lines != 20 {
+		t.Fatalf("after a resize to 80x20 the view has %d lines", lines)
+	}
+}

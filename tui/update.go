@@ -16,6 +16,26 @@ import (
 // Update handles one message. It never reads anything: readings come back as sampleMsg from
 // the commands it returns.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	if !keepsFrame(msg) || next.slow != m.slow {
+		next.frame = &frame{}
+	}
+	return next, cmd
+}
+
+// keepsFrame reports the messages after which the screen is the same as before, whatever the
+// model did with them, so long as the collecting indicator did not change: the tick that only
+// starts a reading and the timer that marks a reading slow. Bubble Tea asks for a View after
+// every message; without this each second would draw the whole screen three times over.
+func keepsFrame(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tickMsg, slowMsg:
+		return true
+	}
+	return false
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -47,7 +67,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if esc, key, ok := splitAlt(msg); ok {
 			next, first := m.handleKey(esc)
-			next, second := next.(Model).handleKey(key)
+			next, second := next.handleKey(key)
 			return next, tea.Batch(first, second)
 		}
 		return m.handleKey(msg)
@@ -78,7 +98,7 @@ func splitAlt(msg tea.KeyPressMsg) (esc, key tea.KeyPressMsg, ok bool) {
 
 // handleKey answers a key press, then fetches a reading at once if the key changed whose
 // processes are wanted (so the Processes pane fills without waiting for a tick).
-func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	before := m.processesFor()
 	m.notice = ""
 	next, cmd := m.key(msg)
