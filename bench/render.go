@@ -73,13 +73,17 @@ func render(rep report) string {
 	terminals := []watcher{boxtopTUI, dockerStats}
 
 	p("### Total CPU: the watcher plus the daemon stack above idle (ms/s)\n\n")
-	p("What watching costs the machine. A round whose daemon figure comes out below idle (noise)\n")
-	p("adds zero for the daemon.\n\n")
-	figureTable(&b, scenes, all, totalCPU, 1)
+	p("What watching costs the machine: each round's watcher CPU plus its daemon stack's CPU above\n")
+	p("the same round's idle window. The daemon stack's own CPU moves by several ms/s from one 20 s\n")
+	p("window to the next with nobody watching (see the idle baselines below), so for a watcher\n")
+	p("that makes no API calls the difference is noise on either side of zero. It is kept signed, so\n")
+	p("the brackets can go below the watcher's own CPU; the median is floored at the watcher's own\n")
+	p("median (no watcher makes the daemon do less than idle).\n\n")
+	figureTable(&b, scenes, all, totalOver, 1)
 
 	p("### The watcher's own CPU (ms/s)\n\n")
 	p("utime+stime of the watcher's process and its children.\n\n")
-	figureTable(&b, scenes, all, watcherCPU, 1)
+	figureTable(&b, scenes, all, per(watcherCPU), 1)
 
 	p("### The daemon stack's CPU above idle (ms/s)\n\n")
 	p("dockerd, containerd and every containerd-shim while the watcher runs, minus the same round's idle\n")
@@ -89,19 +93,19 @@ func render(rep report) string {
 		p("| %s | %s |\n", sceneLabel(sc), over(sc, idleBaseline, daemonRaw).format(1))
 	}
 	p("\n")
-	figureTable(&b, scenes, all, daemonAboveIdle, 1)
+	figureTable(&b, scenes, all, per(daemonAboveIdle), 1)
 
 	p("### Bytes written to the terminal (KiB per minute)\n\n")
 	p("Everything the watcher wrote to its 160x50 tmux pane during the window, scaled to a minute.\n\n")
-	figureTable(&b, scenes, terminals, termKiBPerMinute, 1)
+	figureTable(&b, scenes, terminals, per(termKiBPerMinute), 1)
 
 	p("### The terminal's CPU: the tmux server drawing it (ms/s)\n\n")
 	p("Not part of the goals: what the terminal pays to parse and draw the watcher's output.\n\n")
-	figureTable(&b, scenes, terminals, tmuxCPU, 1)
+	figureTable(&b, scenes, terminals, per(tmuxCPU), 1)
 
 	p("### Peak RSS of the watcher (MiB)\n\n")
 	p("VmHWM at the end of the window.\n\n")
-	figureTable(&b, scenes, all, peakRSSMiB, 1)
+	figureTable(&b, scenes, all, per(peakRSSMiB), 1)
 
 	p("### Time to the first frame that lists every container (ms)\n\n")
 	p("From starting the watcher in a fresh tmux pane (tall enough for every row) until every\n")
@@ -170,7 +174,7 @@ func disturbance(sc scene) (windows, disturbed, events int) {
 
 // figureTable writes one row per container count: each watcher's summary, then how each boxtop
 // watcher compares with docker stats.
-func figureTable(b *strings.Builder, scenes []scene, ws []watcher, figure func(round, watcher) float64, decimals int) {
+func figureTable(b *strings.Builder, scenes []scene, ws []watcher, figure func(scene, watcher) summary, decimals int) {
 	header := []string{"containers"}
 	for _, w := range ws {
 		header = append(header, w.String())
@@ -185,7 +189,7 @@ func figureTable(b *strings.Builder, scenes []scene, ws []watcher, figure func(r
 		cells := []string{sceneLabel(sc)}
 		sums := map[watcher]summary{}
 		for _, w := range ws {
-			sums[w] = over(sc, w, figure)
+			sums[w] = figure(sc, w)
 			cells = append(cells, sums[w].format(decimals))
 		}
 		for _, w := range ws {
@@ -216,7 +220,7 @@ func renderSoak(b *strings.Builder, s soakResult) {
 	p("| first (MiB) | max (MiB) | last (MiB) | slope over the last half (KiB/min) | containers churned |\n|---|---|---|---|---|\n")
 	slopeText := "n/a"
 	if len(s.Samples) >= 2 {
-		slopeText = fmt.Sprintf("%+.0f", s.lastHalfSlope())
+		slopeText = signedKiB(s.lastHalfSlope())
 	}
 	churned := "not counted"
 	if s.Churned >= 0 {
