@@ -144,8 +144,11 @@ func TestPidsByComm(t *testing.T) {
 		names []string
 		want  []int
 	}{
-		// 5000 sorts before 812 as a name: the result must be in numeric order.
-		{name: "engines, numeric order", names: []string{"dockerd", "containerd", "podman"}, want: []int{812, 813, 5000}},
+		// 5000 sorts before 812 as a name: within a name the result is in numeric order; the
+		// names' order comes first, so a long-lived daemon is preferred to a lower pid of a
+		// name given later.
+		{name: "engines, numeric order", names: []string{"dockerd", "containerd", "podman"}, want: []int{812, 5000, 813}},
+		{name: "preference before pid", names: []string{"containerd", "dockerd"}, want: []int{813, 812, 5000}},
 		{name: "one name", names: []string{"containerd"}, want: []int{813}},
 		{name: "no match", names: []string{"podman"}, want: nil},
 		{name: "no names", names: nil, want: nil},

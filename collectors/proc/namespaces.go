@@ -108,28 +108,43 @@ func (fs FS) HostReference(candidates []int) (map[string]NS, string, error) {
 	return nil, "", fmt.Errorf("no readable host namespace reference: %s", strings.Join(tried, "; "))
 }
 
-// PidsByComm scans <root>/*/comm for processes whose comm is one of names, lowest pid first. It
-// finds candidates for HostReference (dockerd, containerd, podman). Unreadable or vanished
-// entries are skipped: this is a best-effort search, not a listing.
+// PidsByComm scans <root>/*/comm for processes whose comm is one of names: those of the first
+// name first, lowest pid first within a name. It finds candidates for HostReference, in the
+// order of preference the caller gives (dockerd, containerd, then podman, whose comm is also
+// that of every short-lived podman command: a reference that exits leaves paths built from it
+// dangling). Unreadable or vanished entries are skipped: this is a best-effort search, not a
+// listing.
 func (fs FS) PidsByComm(names ...string) []int {
 	entries, err := os.ReadDir(fs.root())
 	if err != nil || len(names) == 0 {
 		return nil
 	}
-	want := make(map[string]bool, len(names))
-	for _, n := range names {
-		want[n] = true
+	rank := make(map[string]int, len(names))
+	for i, n := range names {
+		if _, dup := rank[n]; !dup {
+			rank[n] = i
+		}
 	}
-	var pids []int
+	type found struct{ rank, pid int }
+	var hits []found
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil || pid <= 0 {
 			continue
 		}
-		if want[fs.Comm(pid)] {
-			pids = append(pids, pid)
+		if r, ok := rank[fs.Comm(pid)]; ok {
+			hits = append(hits, found{r, pid})
 		}
 	}
-	sort.Ints(pids)
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].rank != hits[j].rank {
+			return hits[i].rank < hits[j].rank
+		}
+		return hits[i].pid < hits[j].pid
+	})
+	var pids []int
+	for _, h := range hits {
+		pids = append(pids, h.pid)
+	}
 	return pids
 }
