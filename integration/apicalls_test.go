@@ -57,8 +57,9 @@ func startCountingProxy(t *testing.T, target string) (string, *countingProxy) {
 }
 
 // TestNoAPICallPerTick proves on the real daemon that readings cost the engine nothing: after
-// the first inventory, twenty samples make no request at all, and a container start makes the
-// watcher inspect that one container, not list everything again.
+// the first inventory, twenty samples make no request of their own (no list, no stats, nothing
+// about the idle container), and a container start makes the watcher inspect that one
+// container, not list everything again.
 func TestNoAPICallPerTick(t *testing.T) {
 	idle := start(t, spec{name: "apicalls-idle", workload: []string{"-sleep"}})
 	host, proxy := startCountingProxy(t, "/var/run/docker.sock")
@@ -75,13 +76,16 @@ func TestNoAPICallPerTick(t *testing.T) {
 		sample(t, c)
 	}
 	after := proxy.requests()
-	if len(after) != len(before) {
-		t.Fatalf("20 samples made %d engine requests: %v", len(after)-len(before), after[len(before):])
+	// Other suites (e2e) may start containers on the same daemon meanwhile, and their events
+	// rightly make the watcher inspect them: what readings must never cause is a list, or a
+	// request about a container nothing happened to.
+	for _, r := range after[len(before):] {
+		if strings.HasSuffix(r, "/containers/json") || strings.Contains(r, "/stats") || strings.Contains(r, idle.ID) {
+			t.Errorf("20 samples made an engine request: %s (all: %v)", r, after[len(before):])
+		}
 	}
 
-	// Other suites (e2e) may be starting containers on the same daemon meanwhile: their events
-	// rightly make the watcher inspect those. What must not happen is a list, or an inspect of
-	// a container nothing happened to, such as the idle one.
+	// Likewise after a start: no list, no inspect of the idle container, an inspect of the new.
 	late := start(t, spec{name: "apicalls-late", workload: []string{"-sleep"}})
 	sampleUntil(t, c, 10*time.Second, nil, running(late.ID))
 	var lists, inspects int
